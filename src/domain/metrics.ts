@@ -1,0 +1,202 @@
+/**
+ * The 三率 (response, resolution and satisfaction rates) of DOMAIN.md and the figures shown beside them,
+ * derived from issue rows, never from kept counters.
+ *
+ * The caller chooses the issues "filed in a period" (by createdAt) and passes `now`, the moment the
+ * figures are as of. Every metric is over valid issues only, i.e. not rejected. DOMAIN.md also counts a
+ * timely rejection with reason as a response; since rejected issues leave the denominator too, that
+ * clause is read as "a rejection is not a failure to respond": the issue drops out of the response rate
+ * instead of counting against it (counting it above the line only would let the rate pass 100%).
+ */
+
+import { toShanghaiParts } from './deadlines.ts';
+import { OPEN_STATES, RATINGS, isBouncing } from './issue-workflow.ts';
+import type { IssueState, Rating } from './issue-workflow.ts';
+
+export interface MetricIssue {
+  readonly id: number;
+  readonly state: IssueState;
+  readonly createdAt: Date;
+  /** The first acceptance, by the community or by a joint meeting. */
+  readonly acceptedAt?: Date | null;
+  /** Not read: rejected issues are recognised by their state and are outside every metric. */
+  readonly rejectedAt?: Date | null;
+  /** The latest resolution; null if never resolved. */
+  readonly resolvedAt?: Date | null;
+  readonly respondBy: Date;
+  readonly resolveBy: Date;
+  readonly reopenCount: number;
+  readonly handoffCount: number;
+  readonly rating?: Rating | null;
+  readonly party?: string | null;
+  readonly estateId: number;
+  readonly buildingId?: number | null;
+  readonly categoryId: number;
+}
+
+/** A ratio of integers, kept as such so figures can be added up or shown as "12 / 15". */
+export interface Rate {
+  readonly num: number;
+  readonly den: number;
+  /** Rounded to one decimal place, once, here; null when there is nothing to divide by. */
+  readonly percent: number | null;
+}
+
+export interface Fraction {
+  readonly num: number;
+  readonly den: number;
+}
+
+export interface MetricsOptions {
+  /** What a 基本满意 counts for; a setting, 9/10 by default. */
+  readonly basicallySatisfiedWeight: Fraction;
+}
+
+export const DEFAULT_METRICS_OPTIONS: MetricsOptions = { basicallySatisfiedWeight: { num: 9, den: 10 } };
+
+export interface IssueMetrics {
+  readonly valid: number;
+  readonly responseRate: Rate;
+  readonly resolutionRate: Rate;
+  /** num and den are scaled by the weight's denominator so the weighted sum stays an integer. */
+  readonly satisfactionRate: Rate;
+  readonly ratings: Readonly<Record<Rating, number>>;
+  /** From filing, as the resident waits; null when no issue qualifies. */
+  readonly medianAcceptMinutes: number | null;
+  /** From filing to the latest resolution. */
+  readonly medianResolveMinutes: number | null;
+  /** Open issues past their resolution deadline, or still not accepted past their response deadline. */
+  readonly overdueOpen: number;
+  /** Issues reopened at least once (not the number of reopenings). */
+  readonly reopened: number;
+  readonly bouncing: number;
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+function rate(num: number, den: number): Rate {
+  return { num, den, percent: den === 0 ? null : Math.round((num * 1000) / den) / 10 };
+}
+
+/** At or before the deadline counts as on time, as in `timeLeft`. */
+function onTime(at: Date | null | undefined, deadline: Date): boolean {
+  return at != null && at.getTime() <= deadline.getTime();
+}
+
+function isPast(deadline: Date, now: Date): boolean {
+  return now.getTime() > deadline.getTime();
+}
+
+function medianMinutes(durationsMs: readonly number[]): number | null {
+  if (durationsMs.length === 0) return null;
+  const sorted = [...durationsMs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  // Indexes are in range: the array is not empty, and an even length has at least two elements.
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return Math.round(median / MINUTE_MS);
+}
+
+function isOverdueOpen(issue: MetricIssue, now: Date): boolean {
+  if (!OPEN_STATES.includes(issue.state)) return false;
+  return isPast(issue.resolveBy, now) || (issue.state === 'submitted' && isPast(issue.respondBy, now));
+}
+
+function checkWeight({ num, den }: Fraction): void {
+  if (!Number.isInteger(num) || !Number.isInteger(den) || den <= 0 || num < 0 || num > den) {
+    throw new RangeError(`basicallySatisfiedWeight must be a fraction of integers in [0, 1], got ${num}/${den}`);
+  }
+}
+
+export function computeMetrics(
+  issues: readonly MetricIssue[],
+  now: Date,
+  options: MetricsOptions = DEFAULT_METRICS_OPTIONS,
+): IssueMetrics {
+  const weight = options.basicallySatisfiedWeight;
+  checkWeight(weight);
+  const valid = issues.filter((issue) => issue.state !== 'rejected');
+
+  let responded = 0;
+  let resolvedOnTime = 0;
+  let resolutionDue = 0;
+  let overdueOpen = 0;
+  let reopened = 0;
+  let bouncing = 0;
+  const ratings: Record<Rating, number> = { satisfied: 0, basically_satisfied: 0, dissatisfied: 0 };
+  const acceptMs: number[] = [];
+  const resolveMs: number[] = [];
+
+  for (const issue of valid) {
+    if (onTime(issue.acceptedAt, issue.respondBy)) responded += 1;
+    // Not-yet-due open issues stay out until they are resolved or their deadline passes.
+    if (issue.resolvedAt != null || isPast(issue.resolveBy, now)) resolutionDue += 1;
+    if (onTime(issue.resolvedAt, issue.resolveBy) && issue.reopenCount === 0) resolvedOnTime += 1;
+    if (isOverdueOpen(issue, now)) overdueOpen += 1;
+    if (issue.reopenCount > 0) reopened += 1;
+    if (isBouncing(issue.handoffCount)) bouncing += 1;
+    if (issue.rating != null) ratings[issue.rating] += 1;
+    if (issue.acceptedAt != null) acceptMs.push(issue.acceptedAt.getTime() - issue.createdAt.getTime());
+    if (issue.resolvedAt != null) resolveMs.push(issue.resolvedAt.getTime() - issue.createdAt.getTime());
+  }
+
+  const rated = RATINGS.reduce((sum, rating) => sum + ratings[rating], 0);
+  return {
+    valid: valid.length,
+    responseRate: rate(responded, valid.length),
+    resolutionRate: rate(resolvedOnTime, resolutionDue),
+    satisfactionRate: rate(
+      ratings.satisfied * weight.den + ratings.basically_satisfied * weight.num,
+      rated * weight.den,
+    ),
+    ratings,
+    medianAcceptMinutes: medianMinutes(acceptMs),
+    medianResolveMinutes: medianMinutes(resolveMs),
+    overdueOpen,
+    reopened,
+    bouncing,
+  };
+}
+
+export interface MetricsGroup<K extends string | number> {
+  readonly key: K;
+  readonly metrics: IssueMetrics;
+}
+
+/**
+ * Metrics per key (party, estate, building, category, `isoWeekKey` of createdAt...), ascending by key.
+ * A group whose issues were all rejected still appears, with valid 0, so a breakdown lists every group.
+ */
+export function groupMetrics<K extends string | number>(
+  issues: readonly MetricIssue[],
+  now: Date,
+  key: (issue: MetricIssue) => K,
+  options: MetricsOptions = DEFAULT_METRICS_OPTIONS,
+): MetricsGroup<K>[] {
+  const groups = new Map<K, MetricIssue[]>();
+  for (const issue of issues) {
+    const k = key(issue);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [issue]);
+    else group.push(issue);
+  }
+  return [...groups.keys()]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((k) => ({ key: k, metrics: computeMetrics(groups.get(k) ?? [], now, options) }));
+}
+
+/**
+ * "2026-W48": the ISO 8601 week of the Shanghai calendar date, so an issue filed on Monday 00:30 in
+ * Shanghai (Sunday in UTC) lands in the new week. Keys sort chronologically as text.
+ */
+export function isoWeekKey(date: Date): string {
+  const { year, month, day } = toShanghaiParts(date);
+  // Calendar arithmetic on that date, done in UTC where every day has 24 hours.
+  const civil = Date.UTC(year, month - 1, day);
+  const weekday = new Date(civil).getUTCDay() || 7; // Monday 1 ... Sunday 7
+  // A week belongs to the year that holds its Thursday.
+  const thursday = new Date(civil + (4 - weekday) * DAY_MS);
+  const weekYear = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(weekYear, 0, 1)) / DAY_MS / 7) + 1;
+  return `${weekYear}-W${String(week).padStart(2, '0')}`;
+}

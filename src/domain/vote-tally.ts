@@ -1,0 +1,243 @@
+/**
+ * Tally of an owners' vote (业主共同决定), e.g. on using the housing maintenance fund.
+ *
+ * Law: PRC Civil Code art. 278 and the Supreme People's Court interpretation on building ownership
+ * (arts. 8-9):
+ * - Participation (quorum): owners holding at least 2/3 of the total exclusive area AND at least 2/3 of
+ *   the owner headcount take part. "以上" includes the bound, hence >=.
+ * - Using the fund and every ordinary matter: agreed by more than half (strictly >) of the participating
+ *   area AND more than half of the participating headcount.
+ * - Raising the fund, rebuilding, changing the use of common parts: at least 3/4 (>=) of the
+ *   participating area AND of the participating headcount.
+ * - Headcount: one per person. A person owning several units counts once (with all their area); the
+ *   developer's unsold units count as one person together. The caller expresses both by giving those
+ *   units the same voterKey.
+ * - Abstentions participate but do not approve.
+ *
+ * All comparisons are cross-multiplied in BigInt: an area sum times 3 or 4 may exceed 2^53 and a
+ * floating-point ratio could put a vote that sits exactly on a bound on the wrong side.
+ */
+
+export const MATTERS = ['use_fund', 'raise_fund', 'rebuild', 'change_use', 'ordinary'] as const;
+export type VoteMatter = (typeof MATTERS)[number];
+
+export const VOTE_CHOICES = ['agree', 'disagree', 'abstain'] as const;
+export type VoteChoice = (typeof VOTE_CHOICES)[number];
+
+export type VoteThreshold = 'majority' | 'three_quarters';
+
+export interface VoteUnit {
+  readonly unitId: string;
+  /** Exclusive area in 0.01 m². */
+  readonly areaCentiM2: number;
+  /** The person who votes for this unit; shared by one person's units and by all unsold developer units. */
+  readonly voterKey: string;
+}
+
+export interface VoteBallot {
+  readonly voterKey: string;
+  readonly choice: VoteChoice;
+}
+
+export interface VoteTally {
+  /** Areas in 0.01 m²; headcounts in distinct voterKeys. */
+  readonly totalArea: number;
+  readonly totalHeadcount: number;
+  readonly participatingArea: number;
+  readonly participatingHeadcount: number;
+  readonly agreeArea: number;
+  readonly agreeHeadcount: number;
+  readonly disagreeArea: number;
+  readonly disagreeHeadcount: number;
+  readonly abstainArea: number;
+  readonly abstainHeadcount: number;
+  readonly quorumReached: boolean;
+  readonly approved: boolean;
+  readonly threshold: VoteThreshold;
+  /**
+   * What is still missing, from the present state:
+   * - participationArea / participationHeadcount: the least additional participating area (0.01 m²) and
+   *   the least number of additional participating voters that make the quorum conditions hold; 0 if
+   *   they already hold.
+   * - approvalArea / approvalHeadcount: the least additional area and voters that, joining the vote and
+   *   all agreeing, make the approval conditions hold (each newcomer raises both the agreeing and the
+   *   participating figure); 0 if they already hold. Existing voters changing their ballot are not
+   *   considered.
+   * Area and headcount figures are independent lower bounds: real voters come with their whole area,
+   * so the units actually canvassed must cover both. Because agreeing newcomers also participate,
+   * the vote passes once newcomers cover max(participation, approval) on each basis. While nobody has
+   * voted, the 3/4 conditions hold vacuously (0 >= 0) and their figures are 0: the participation
+   * figures carry the need. For an empty electorate every figure is 0 although nothing can be reached.
+   */
+  readonly needed: {
+    readonly participationArea: number;
+    readonly participationHeadcount: number;
+    readonly approvalArea: number;
+    readonly approvalHeadcount: number;
+  };
+}
+
+/** Thrown for inputs that are well-typed but inconsistent: the same unit twice, two ballots for one voter. */
+export class VoteInputError extends Error {
+  override readonly name = 'VoteInputError';
+  constructor(
+    readonly code: 'duplicate_unit' | 'duplicate_ballot',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const THRESHOLD_BY_MATTER: Readonly<Record<VoteMatter, VoteThreshold>> = {
+  use_fund: 'majority',
+  ordinary: 'majority',
+  raise_fund: 'three_quarters',
+  rebuild: 'three_quarters',
+  change_use: 'three_quarters',
+};
+
+export function thresholdFor(matter: VoteMatter): VoteThreshold {
+  if (!Object.hasOwn(THRESHOLD_BY_MATTER, matter)) {
+    throw new RangeError(`unknown vote matter ${JSON.stringify(matter)}; expected one of ${MATTERS.join(', ')}`);
+  }
+  return THRESHOLD_BY_MATTER[matter];
+}
+
+/** part / whole must reach num / den; strict means "more than", otherwise "at least". */
+interface Ratio {
+  readonly num: bigint;
+  readonly den: bigint;
+  readonly strict: boolean;
+}
+
+const QUORUM: Ratio = { num: 2n, den: 3n, strict: false };
+const APPROVAL: Readonly<Record<VoteThreshold, Ratio>> = {
+  majority: { num: 1n, den: 2n, strict: true },
+  three_quarters: { num: 3n, den: 4n, strict: false },
+};
+
+function reaches(part: bigint, whole: bigint, r: Ratio): boolean {
+  return r.strict ? part * r.den > whole * r.num : part * r.den >= whole * r.num;
+}
+
+/** Least integer x >= 0 with x * step >= deficit (step > 0): ceil division, clamped at 0. */
+function leastCovering(deficit: bigint, step: bigint): bigint {
+  return deficit <= 0n ? 0n : (deficit + step - 1n) / step;
+}
+
+/** Least x >= 0 with (part + x) / whole reaching r, the whole fixed (quorum: the electorate). */
+function neededToReach(part: bigint, whole: bigint, r: Ratio): bigint {
+  // (part + x) * den >= whole * num (+1 when strict)  <=>  x * den >= whole * num (+1) - part * den
+  return leastCovering(whole * r.num + (r.strict ? 1n : 0n) - part * r.den, r.den);
+}
+
+/** Least x >= 0 with (agree + x) / (participating + x) reaching r: x newcomers who all agree. */
+function neededAgreeing(agree: bigint, participating: bigint, r: Ratio): bigint {
+  // (agree + x) * den >= (participating + x) * num (+1)  <=>  x * (den - num) >= participating * num (+1) - agree * den
+  return leastCovering(participating * r.num + (r.strict ? 1n : 0n) - agree * r.den, r.den - r.num);
+}
+
+function toSafeNumber(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`${what} exceeds Number.MAX_SAFE_INTEGER and cannot be reported exactly`);
+  }
+  return Number(value);
+}
+
+function requireKey(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${what} must be a non-empty string`);
+  return value;
+}
+
+interface Bucket {
+  area: bigint;
+  headcount: bigint;
+}
+
+export function tallyVote(
+  units: readonly VoteUnit[],
+  ballots: readonly VoteBallot[],
+  matter: VoteMatter,
+): VoteTally {
+  const threshold = thresholdFor(matter);
+
+  // Electorate: each voter's whole area, summed over their units.
+  const areaByVoter = new Map<string, bigint>();
+  const seenUnits = new Set<string>();
+  for (const unit of units) {
+    const unitId = requireKey(unit.unitId, 'unitId');
+    const voterKey = requireKey(unit.voterKey, `voterKey of unit ${unitId}`);
+    const area = unit.areaCentiM2;
+    if (typeof area !== 'number' || !Number.isSafeInteger(area) || area < 0) {
+      throw new RangeError(`areaCentiM2 of unit ${unitId} must be a non-negative safe integer, got ${String(area)}`);
+    }
+    // A unit listed twice would count its area twice.
+    if (seenUnits.has(unitId)) throw new VoteInputError('duplicate_unit', `unit ${unitId} is listed twice in the electorate`);
+    seenUnits.add(unitId);
+    areaByVoter.set(voterKey, (areaByVoter.get(voterKey) ?? 0n) + BigInt(area));
+  }
+
+  let totalArea = 0n;
+  for (const area of areaByVoter.values()) totalArea += area;
+  const totalHeadcount = BigInt(areaByVoter.size);
+
+  const byChoice: Record<VoteChoice, Bucket> = {
+    agree: { area: 0n, headcount: 0n },
+    disagree: { area: 0n, headcount: 0n },
+    abstain: { area: 0n, headcount: 0n },
+  };
+  const seenBallots = new Set<string>();
+  for (const ballot of ballots) {
+    const voterKey = requireKey(ballot.voterKey, 'ballot voterKey');
+    if (!(VOTE_CHOICES as readonly string[]).includes(ballot.choice)) {
+      throw new RangeError(`ballot of ${voterKey}: unknown choice ${JSON.stringify(ballot.choice)}`);
+    }
+    // Checked before the electorate filter: two ballots for one key is a caller bug wherever the key is.
+    if (seenBallots.has(voterKey)) {
+      throw new VoteInputError('duplicate_ballot', `two ballots for voterKey ${voterKey}; a voter casts one ballot covering all their units`);
+    }
+    seenBallots.add(voterKey);
+    const area = areaByVoter.get(voterKey);
+    if (area === undefined) continue; // not in this vote's electorate
+    byChoice[ballot.choice].area += area;
+    byChoice[ballot.choice].headcount += 1n;
+  }
+
+  const { agree, disagree, abstain } = byChoice;
+  const participatingArea = agree.area + disagree.area + abstain.area;
+  const participatingHeadcount = agree.headcount + disagree.headcount + abstain.headcount;
+
+  // With nobody entitled to vote, 0 >= 0 would make the quorum hold vacuously; there is no decision.
+  const quorumReached =
+    totalHeadcount > 0n &&
+    reaches(participatingArea, totalArea, QUORUM) &&
+    reaches(participatingHeadcount, totalHeadcount, QUORUM);
+  const rule = APPROVAL[threshold];
+  const approved =
+    quorumReached &&
+    reaches(agree.area, participatingArea, rule) &&
+    reaches(agree.headcount, participatingHeadcount, rule);
+
+  const n = (value: bigint, what: string) => toSafeNumber(value, what);
+  return {
+    totalArea: n(totalArea, 'totalArea'),
+    totalHeadcount: n(totalHeadcount, 'totalHeadcount'),
+    participatingArea: n(participatingArea, 'participatingArea'),
+    participatingHeadcount: n(participatingHeadcount, 'participatingHeadcount'),
+    agreeArea: n(agree.area, 'agreeArea'),
+    agreeHeadcount: n(agree.headcount, 'agreeHeadcount'),
+    disagreeArea: n(disagree.area, 'disagreeArea'),
+    disagreeHeadcount: n(disagree.headcount, 'disagreeHeadcount'),
+    abstainArea: n(abstain.area, 'abstainArea'),
+    abstainHeadcount: n(abstain.headcount, 'abstainHeadcount'),
+    quorumReached,
+    approved,
+    threshold,
+    needed: {
+      participationArea: n(neededToReach(participatingArea, totalArea, QUORUM), 'needed.participationArea'),
+      participationHeadcount: n(neededToReach(participatingHeadcount, totalHeadcount, QUORUM), 'needed.participationHeadcount'),
+      approvalArea: n(neededAgreeing(agree.area, participatingArea, rule), 'needed.approvalArea'),
+      approvalHeadcount: n(neededAgreeing(agree.headcount, participatingHeadcount, rule), 'needed.approvalHeadcount'),
+    },
+  };
+}

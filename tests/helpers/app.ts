@@ -1,0 +1,56 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig, type AppConfig } from '../../src/config.ts';
+
+const MIGRATIONS = path.resolve(import.meta.dirname, '../../prisma/migrations');
+
+/** A fresh SQLite file with every committed migration applied, as `prisma migrate deploy` would. */
+export function freshDatabase(dir: string): string {
+  const file = path.join(dir, 'test.db');
+  const sqlite = new Database(file);
+  for (const name of readdirSync(MIGRATIONS).filter((n) => !n.endsWith('.toml')).sort()) {
+    sqlite.exec(readFileSync(path.join(MIGRATIONS, name, 'migration.sql'), 'utf8'));
+  }
+  sqlite.close();
+  return file;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  dir: string;
+  config: AppConfig;
+  /** The clock the app reads; tests move it. */
+  clock: { now: Date };
+  close(): Promise<void>;
+}
+
+/** Builds the real app on its own fresh database and upload folder. */
+export async function createTestApp(overrides: Partial<AppConfig> = {}, start = new Date('2026-11-20T02:00:00Z')): Promise<TestApp> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sanfang-test-'));
+  const databaseFile = freshDatabase(dir);
+  const config: AppConfig = {
+    ...loadConfig({}),
+    databaseFile,
+    uploadDir: path.join(dir, 'uploads'),
+    logLevel: 'silent',
+    scheduler: false,
+    ...overrides,
+  };
+  const clock = { now: start };
+  const app = await buildApp(config, { now: () => clock.now, logger: false });
+  await app.ready();
+  return {
+    app,
+    dir,
+    config,
+    clock,
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { PASSWORD } from './world.ts';
+
+/**
+ * A browser-like client over app.inject: keeps cookies, reads the CSRF token from the last page, and
+ * posts forms (urlencoded or multipart) the way a browser would.
+ */
+export class Client {
+  private cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  setCookie(name: string, value: string) {
+    this.cookies.set(name, value);
+  }
+
+  private remember(res: LightMyRequestResponse) {
+    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      const expired = c.value === '' || (c.expires !== undefined && c.expires.getTime() < Date.now()) || c.maxAge === 0;
+      if (expired) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (m?.[1]) this.csrf = m[1];
+  }
+
+  async get(url: string, headers: Record<string, string> = {}) {
+    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } });
+    this.remember(res);
+    return res;
+  }
+
+  /** Posts an urlencoded form; the CSRF token is added unless the form already has _csrf. */
+  async post(url: string, form: Record<string, string | string[]> = {}, headers: Record<string, string> = {}) {
+    const body = new URLSearchParams();
+    if (!('_csrf' in form)) body.append('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  /** Posts multipart/form-data with files: { field: [{ filename, contentType, data }] }. */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    files: Record<string, { filename: string; contentType: string; data: Buffer }[]> = {},
+  ) {
+    const boundary = `----sanfang${Math.random().toString(16).slice(2)}`;
+    const chunks: Buffer[] = [];
+    const all = { _csrf: this.csrf, ...fields };
+    for (const [k, v] of Object.entries(all)) {
+      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    }
+    for (const [k, list] of Object.entries(files)) {
+      for (const f of list) {
+        chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.filename}"\r\nContent-Type: ${f.contentType}\r\n\r\n`));
+        chunks.push(f.data, Buffer.from('\r\n'));
+      }
+    }
+    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.concat(chunks),
+      headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    this.remember(res);
+    return res;
+  }
+}
+
+/** A client logged in as `username` (the world's shared password). */
+export async function loginAs(app: FastifyInstance, username: string, password = PASSWORD): Promise<Client> {
+  const client = new Client(app);
+  await client.get('/login');
+  const res = await client.post('/login', { username, password });
+  if (res.statusCode !== 303) throw new Error(`login as ${username} failed: ${res.statusCode}`);
+  await client.get('/account/password'); // a page with a fresh CSRF token for the new session
+  return client;
+}
+
+/** The smallest valid images of each accepted type, and things that only pretend to be images. */
+export const IMAGES = {
+  png: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex'),
+  jpeg: Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(64, 0), Buffer.from('ffd9', 'hex')]),
+  webp: Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x1a, 0, 0, 0]), Buffer.from('WEBPVP8L'), Buffer.alloc(18, 0)]),
+  fakeJpeg: Buffer.from('<html><script>alert(1)</script></html>'),
+};
