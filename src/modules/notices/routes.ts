@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { actorOf, requireActor } from '../auth/guards.ts';
+import { getNotice, listNotices, NOTICE_KINDS } from './service.ts';
+
+export default async function noticeRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
+    '/notices',
+    {
+      preHandler: requireActor,
+      schema: {
+        querystring: Type.Object({
+          estate: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+          kind: Type.Optional(Type.String({ maxLength: 30 })),
+          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const kind = request.query.kind ?? '';
+      const result = await listNotices(app.db, actor, { estateId: request.query.estate, kind, page: request.query.page ?? 1 });
+      const data = { ...result, kind, kinds: NOTICE_KINDS, estateId: request.query.estate ?? '' };
+      return reply.page(request.isHtmx ? 'notices/_list.njk' : 'notices/index.njk', data);
+    },
+  );
+
+  app.get(
+    '/notices/:id',
+    { preHandler: requireActor, schema: { params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }) } },
+    async (request, reply) => {
+      const notice = await getNotice(app.db, actorOf(request), request.params.id);
+      return reply.page('notices/show.njk', { notice });
+    },
+  );
+}
