@@ -17,6 +17,13 @@ import authRoutes from './modules/auth/routes.ts';
 import homeRoutes from './modules/home/routes.ts';
 import issueRoutes from './modules/issues/routes.ts';
 import attachmentRoutes from './modules/attachments/routes.ts';
+import noticeRoutes from './modules/notices/routes.ts';
+import meetingRoutes from './modules/meetings/routes.ts';
+import notificationRoutes from './modules/notifications/routes.ts';
+import dashboardRoutes from './modules/dashboard/routes.ts';
+import voteRoutes from './modules/votes/routes.ts';
+import rosterRoutes from './modules/roster/routes.ts';
+import ledgerRoutes from './modules/ledger/routes.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,6 +81,13 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(authRoutes);
   await app.register(issueRoutes);
   await app.register(attachmentRoutes);
+  await app.register(noticeRoutes);
+  await app.register(meetingRoutes);
+  await app.register(notificationRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(voteRoutes);
+  await app.register(rosterRoutes);
+  await app.register(ledgerRoutes);
 
   return app;
 }

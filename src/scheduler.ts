@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { purgeExpiredSessions } from './plugins/session.ts';
+import { autoCloseJob, overdueJob } from './modules/issues/jobs.ts';
+import { meetingReminderJob } from './modules/meetings/jobs.ts';
+import { closeDueVotesJob, voteClosingReminderJob } from './modules/votes/jobs.ts';
 
 /**
  * A job the server runs on an interval. Each takes the app and "now" so tests can run it directly with
@@ -12,6 +15,11 @@ export interface ScheduledJob {
 
 export const JOBS: ScheduledJob[] = [
   { name: 'purge-expired-sessions', run: (app, now) => purgeExpiredSessions(app.db, now, app.config.sessionIdleMinutes) },
+  autoCloseJob,
+  overdueJob,
+  meetingReminderJob,
+  closeDueVotesJob,
+  voteClosingReminderJob,
 ];
 
 /** Runs every job once, in order; one failing job is logged and does not stop the others. */

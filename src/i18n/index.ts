@@ -1,6 +1,11 @@
 import { messages as common } from './messages/common.ts';
 import { messages as auth } from './messages/auth.ts';
 import { messages as issues } from './messages/issues.ts';
+import { messages as notices } from './messages/notices.ts';
+import { messages as notifications } from './messages/notifications.ts';
+import { messages as dashboard } from './messages/dashboard.ts';
+import { messages as meetings } from './messages/meetings.ts';
+import { messages as votes } from './messages/votes.ts';
 import type { Catalogue } from './types.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -15,7 +20,16 @@ export function isLocale(value: unknown): value is Locale {
  * Each feature keeps its own part of the catalogue (src/i18n/messages/<feature>.ts); they are merged
  * here, and a key defined twice is a startup error rather than a silent override.
  */
-const PARTS: Catalogue[] = [common, auth, issues];
+const PARTS: Catalogue[] = [
+  common,
+  auth,
+  issues,
+  notices,
+  meetings,
+  notifications,
+  dashboard,
+  votes,
+];
 
 function merge(parts: Catalogue[]): Record<Locale, Record<string, string>> {
   const out: Record<Locale, Record<string, string>> = { 'zh-CN': {}, en: {} };

@@ -5,6 +5,8 @@ import { DEFAULT_CATEGORIES, dueDates } from '../domain/deadlines.ts';
 import { hashPassword } from '../lib/password.ts';
 import { performIssueAction, type IssueActionInput } from '../modules/issues/service.ts';
 import type { IssueAction } from '../domain/issue-workflow.ts';
+import { seedDemoMeetings } from './demo-meetings.ts';
+import { seedDemoVotes } from './demo-votes.ts';
 
 /**
  * The demo replays DOMAIN.md's story: 龚家湾社区 with two estates; 森嘉幸福里 has 8 buildings and 300
@@ -355,4 +357,6 @@ async function seedInTransaction(tx: DbTx, now: Date, demoHash: string) {
             : [['accept', 'community', assign('property', 7, ago(start)), 30], ['start', 'property', {}, 12], ['resolve', 'property', { note: '已处理。' }, 60], ['confirm', 'reporter', { rating: i % 8 === 3 ? 'satisfied' : 'basically_satisfied' }, 12]];
     await story({ reporter: who, code, location: i % 3 === 0 ? 'unit' : 'building', title: titles[code] as string, description: `${titles[code]}，请尽快处理。`, daysAgo: start, steps });
   }
+  await seedDemoMeetings(tx, { now, estate: senjia, communityActor: actors.community, users: { community: communityUser, property, committee, resident, resident2 } });
+  await seedDemoVotes(tx, { now });
 }

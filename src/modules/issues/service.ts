@@ -1,10 +1,13 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../actor.ts';
 import type { Db, DbTx } from '../../plugins/db.ts';
-import { Conflict, InvalidTransition, NotFound, ValidationFailed, type FieldError } from '../../errors.ts';
+import { BadRequest, Conflict, InvalidTransition, NotFound, ValidationFailed, type FieldError } from '../../errors.ts';
 import {
   ISSUE_STATES,
+  PARTIES,
   actsForParty,
+  availableActions,
+  isBouncing,
   transition,
   validateTransitionInput,
   type IssueAction,
@@ -13,8 +16,8 @@ import {
   type SystemActor,
   SYSTEM_ACTOR,
 } from '../../domain/issue-workflow.ts';
-import { dueDates } from '../../domain/deadlines.ts';
-import { notify, partyRecipients, type NewNotification } from '../notifications/service.ts';
+import { dueDates, parseShanghaiLocal } from '../../domain/deadlines.ts';
+import { notify, partyRecipients, transactionWithDelivery, type DeliveryChannel, type NewNotification } from '../notifications/service.ts';
 import { removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
 import { visibleIssuesWhere } from './scope.ts';
 
@@ -222,6 +225,18 @@ export async function getIssueForActor(db: Db, actor: Actor, id: number) {
           attachments: { select: { id: true, mime: true, originalName: true } },
         },
       },
+      agendaItems: {
+        orderBy: { meeting: { startsAt: 'asc' } },
+        select: {
+          id: true,
+          meeting: { select: { id: true, title: true, startsAt: true, status: true } },
+          decision: { select: { kind: true, party: true, dueAt: true, reason: true, appliedAt: true } },
+        },
+      },
+      proposals: {
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, title: true, status: true, amountFen: true, closesAt: true, emergency: true },
+      },
       _count: { select: { supports: true } },
     },
   });
@@ -304,7 +319,11 @@ export async function performIssueAction(
     case 'meeting_assign':
       data.assignedParty = newParty;
       data.assignedOrg = newParty === 'outside' ? (input.assignedOrg ?? '').trim().slice(0, 60) : '';
-      if (input.dueAt) data.resolveBy = input.dueAt;
+      if (input.dueAt) {
+        data.resolveBy = input.dueAt;
+        // A new deadline is watched afresh: passing it tells the community again.
+        data.overdueNotifiedAt = null;
+      }
       if (!issue.acceptedAt) data.acceptedAt = now;
       break;
     case 'handoff':
@@ -420,4 +439,481 @@ export async function listScopedIssues(db: Db, actor: Actor, query: MyIssuesQuer
     }),
   ]);
   return { total, items, page: query.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+// ───────────────────────────── queues ─────────────────────────────
+
+/** The tabs of a staff queue; each role starts on the first of its own. */
+export const QUEUE_VIEWS = {
+  community: ['triage', 'open', 'overdue', 'resolved', 'all'],
+  property: ['assigned', 'open', 'all'],
+  committee: ['assigned', 'open', 'all'],
+  admin: ['open', 'all'],
+} as const;
+export type QueueView = 'triage' | 'assigned' | 'open' | 'overdue' | 'resolved' | 'all';
+
+export function queueViewsFor(role: Actor['role']): readonly QueueView[] {
+  return role === 'resident' ? [] : QUEUE_VIEWS[role];
+}
+
+export interface QueueQuery {
+  view?: string;
+  state?: string;
+  categoryId?: number;
+  buildingId?: number;
+  party?: string;
+  overdue?: boolean;
+  emergency?: boolean;
+  page: number;
+}
+
+const OPEN_STATE_LIST: string[] = [
+  ISSUE_STATES.submitted,
+  ISSUE_STATES.accepted,
+  ISSUE_STATES.in_progress,
+  ISSUE_STATES.awaiting_meeting,
+  ISSUE_STATES.awaiting_vote,
+];
+
+/** Still waiting on someone past its deadline: not accepted past the response deadline, or open past the resolution one. */
+export function overdueWhere(now: Date): Prisma.IssueWhereInput {
+  return {
+    OR: [
+      { state: ISSUE_STATES.submitted, respondBy: { lt: now } },
+      { state: { in: OPEN_STATE_LIST }, resolveBy: { lt: now } },
+    ],
+  };
+}
+
+export function isOverdueNow(issue: { state: string; respondBy: Date; resolveBy: Date }, now: Date): boolean {
+  if (!OPEN_STATE_LIST.includes(issue.state)) return false;
+  return issue.resolveBy < now || (issue.state === ISSUE_STATES.submitted && issue.respondBy < now);
+}
+
+const QUEUE_SELECT = {
+  id: true,
+  title: true,
+  state: true,
+  emergency: true,
+  createdAt: true,
+  respondBy: true,
+  resolveBy: true,
+  assignedParty: true,
+  assignedOrg: true,
+  handoffCount: true,
+  reopenCount: true,
+  estate: { select: { name: true } },
+  building: { select: { name: true } },
+  category: { select: { nameZh: true, nameEn: true } },
+  _count: { select: { attachments: true, supports: true } },
+} satisfies Prisma.IssueSelect;
+
+/**
+ * A staff member's queue: the role's tab (community: to triage; property/committee: assigned to their
+ * party) narrowed by the filters, emergencies first, then the most "me too", then the oldest. Two
+ * queries (count and page), the me-too count through _count.
+ */
+export async function listQueue(db: Db, actor: Actor, query: QueueQuery, now: Date) {
+  const views = queueViewsFor(actor.role);
+  const view: QueueView = (views as readonly string[]).includes(query.view ?? '') ? (query.view as QueueView) : (views[0] ?? 'all');
+  const and: Prisma.IssueWhereInput[] = [visibleIssuesWhere(actor)];
+  switch (view) {
+    case 'triage':
+      and.push({ state: ISSUE_STATES.submitted });
+      break;
+    case 'assigned':
+      and.push({ assignedParty: actor.role, state: { in: OPEN_STATE_LIST } });
+      break;
+    case 'open':
+      and.push({ state: { in: OPEN_STATE_LIST } });
+      break;
+    case 'overdue':
+      and.push(overdueWhere(now));
+      break;
+    case 'resolved':
+      and.push({ state: ISSUE_STATES.resolved });
+      break;
+    case 'all':
+      break;
+  }
+  if (query.state && (Object.values(ISSUE_STATES) as string[]).includes(query.state)) and.push({ state: query.state });
+  if (query.categoryId) and.push({ categoryId: query.categoryId });
+  if (query.buildingId) and.push({ buildingId: query.buildingId });
+  if (query.party && (PARTIES as readonly string[]).includes(query.party)) and.push({ assignedParty: query.party });
+  if (query.overdue) and.push(overdueWhere(now));
+  if (query.emergency) and.push({ emergency: true });
+  const where: Prisma.IssueWhereInput = { AND: and };
+  const [total, rows] = await Promise.all([
+    db.issue.count({ where }),
+    db.issue.findMany({
+      where,
+      orderBy: [{ emergency: 'desc' }, { supports: { _count: 'desc' } }, { createdAt: 'asc' }, { id: 'asc' }],
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: QUEUE_SELECT,
+    }),
+  ]);
+  const items = rows.map((i) => ({ ...i, overdue: isOverdueNow(i, now), bouncing: isBouncing(i.handoffCount) }));
+  return { view, views, total, items, page: query.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+/** What the queue's filter menus offer: the categories and the buildings of the actor's estates. */
+export async function queueFilterOptions(db: Db, actor: Actor) {
+  const estateWhere: Prisma.BuildingWhereInput = actor.role === 'admin' ? {} : { estateId: { in: actor.estateIds } };
+  const [categories, buildings] = await Promise.all([
+    db.category.findMany({ orderBy: [{ emergency: 'desc' }, { sortOrder: 'asc' }], select: { id: true, nameZh: true, nameEn: true } }),
+    db.building.findMany({
+      where: estateWhere,
+      orderBy: [{ estateId: 'asc' }, { sortOrder: 'asc' }, { name: 'asc' }],
+      select: { id: true, name: true, estate: { select: { name: true } } },
+    }),
+  ]);
+  return { categories, buildings };
+}
+
+export const PUBLIC_STATES = ['open', 'resolved', 'closed', 'all'] as const;
+
+/**
+ * The estate's public (common-area) issues for its residents, with who may "me too": everything but
+ * rejected ones, most "me too" first among the open. Reporter names are masked by the view.
+ */
+export async function listPublicIssues(db: Db, actor: Actor, query: { state?: string; page: number }) {
+  if (actor.role !== 'resident' || actor.homeEstateId === null) throw new NotFound();
+  const show = (PUBLIC_STATES as readonly string[]).includes(query.state ?? '') ? (query.state as string) : 'open';
+  const stateFilter: Prisma.IssueWhereInput =
+    show === 'open'
+      ? { state: { in: OPEN_STATE_LIST } }
+      : show === 'all'
+        ? { state: { not: ISSUE_STATES.rejected } }
+        : { state: show };
+  const where: Prisma.IssueWhereInput = { estateId: actor.homeEstateId, isPublic: true, ...stateFilter };
+  const [total, rows] = await Promise.all([
+    db.issue.count({ where }),
+    db.issue.findMany({
+      where,
+      orderBy: [{ emergency: 'desc' }, { supports: { _count: 'desc' } }, { createdAt: 'desc' }, { id: 'desc' }],
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: publicSelect(actor.userId),
+    }),
+  ]);
+  const items = rows.map((row) => publicRow(row, actor.userId));
+  return { show, total, items, page: query.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+function publicSelect(userId: number) {
+  return {
+    id: true,
+    title: true,
+    state: true,
+    emergency: true,
+    createdAt: true,
+    reporterId: true,
+    reporter: { select: { displayName: true } },
+    building: { select: { name: true } },
+    category: { select: { nameZh: true, nameEn: true } },
+    supports: { where: { userId }, select: { userId: true } },
+    _count: { select: { supports: true, attachments: true } },
+  } satisfies Prisma.IssueSelect;
+}
+
+function publicRow(
+  { supports, ...i }: Prisma.IssueGetPayload<{ select: ReturnType<typeof publicSelect> }>,
+  userId: number,
+) {
+  return {
+    ...i,
+    mine: i.reporterId === userId,
+    supported: supports.length > 0,
+    canSupport: canSupportState(i.state) && i.reporterId !== userId && supports.length === 0,
+  };
+}
+
+/** One row of the public list, as it stands after a "me too" (the htmx answer). */
+export async function publicIssueRow(db: Db, actor: Actor, issueId: number) {
+  if (actor.role !== 'resident' || actor.homeEstateId === null) throw new NotFound();
+  const row = await db.issue.findFirst({
+    where: { id: issueId, estateId: actor.homeEstateId, isPublic: true },
+    select: publicSelect(actor.userId),
+  });
+  if (!row) throw new NotFound();
+  return publicRow(row, actor.userId);
+}
+
+function canSupportState(state: string): boolean {
+  return state !== ISSUE_STATES.closed && state !== ISSUE_STATES.rejected;
+}
+
+/**
+ * 附议: a resident of the estate adds "me too" to a public issue. Idempotent (one per resident); not on
+ * one's own issue, and not once the issue is closed or rejected.
+ */
+export async function supportIssue(db: Db, actor: Actor, issueId: number, now: Date): Promise<{ created: boolean }> {
+  if (actor.role !== 'resident' || actor.homeEstateId === null) throw new NotFound();
+  const issue = await db.issue.findFirst({
+    where: { id: issueId, estateId: actor.homeEstateId, isPublic: true },
+    select: { id: true, state: true, reporterId: true },
+  });
+  if (!issue) throw new NotFound();
+  if (issue.reporterId === actor.userId) throw new BadRequest('issues.support.own');
+  if (!canSupportState(issue.state)) throw new InvalidTransition('issues.support.notOpen', { state: issue.state });
+  const existing = await db.support.findUnique({ where: { issueId_userId: { issueId, userId: actor.userId } } });
+  if (existing) return { created: false };
+  try {
+    await db.support.create({ data: { issueId, userId: actor.userId, createdAt: now } });
+    return { created: true };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2002') return { created: false };
+    throw error;
+  }
+}
+
+// ───────────────────────────── comments ─────────────────────────────
+
+export const COMMENT_MAX = 2000;
+
+/** A comment (or a party's progress note) with photos, by anyone who can see the issue. */
+export async function addComment(
+  db: Db,
+  actor: Actor,
+  issueId: number,
+  body: string,
+  photos: CheckedFile[],
+  uploadDir: string,
+  now: Date,
+): Promise<number> {
+  const issue = await db.issue.findFirst({ where: { AND: [{ id: issueId }, visibleIssuesWhere(actor)] }, select: { id: true } });
+  if (!issue) throw new NotFound();
+  const text = body.trim();
+  if (text === '') throw new ValidationFailed([{ field: 'body', code: 'required' }]);
+  if (length(text) > COMMENT_MAX) throw new ValidationFailed([{ field: 'body', code: 'too_long', params: { max: COMMENT_MAX } }]);
+  const stored = await storeFiles(uploadDir, photos);
+  try {
+    return await db.$transaction(async (tx) => {
+      const comment = await tx.comment.create({ data: { issueId, authorId: actor.userId, body: text, createdAt: now } });
+      if (stored.length > 0) {
+        await tx.attachment.createMany({
+          data: stored.map((f) => ({
+            storageKey: f.storageKey,
+            mime: f.mime,
+            sizeBytes: f.sizeBytes,
+            originalName: f.originalName,
+            sha256: f.sha256,
+            uploaderId: actor.userId,
+            commentId: comment.id,
+            createdAt: now,
+          })),
+        });
+      }
+      return comment.id;
+    });
+  } catch (error) {
+    await removeStoredFiles(uploadDir, stored);
+    throw error;
+  }
+}
+
+// ───────────────────────────── actions from the issue page ─────────────────────────────
+
+/** The actions a user may take from the issue page (system moves are never buttons). */
+export const FORM_ACTIONS = ['accept', 'reject', 'reassign', 'start', 'handoff', 'escalate', 'resolve', 'confirm', 'reopen'] as const;
+export type FormAction = (typeof FORM_ACTIONS)[number];
+
+export function isFormAction(value: string): value is FormAction {
+  return (FORM_ACTIONS as readonly string[]).includes(value);
+}
+
+/** What an issue page offers this actor: the workflow's allowed actions, plus "not fixed" on a closed issue. */
+export function actionsFor(
+  actor: Actor,
+  issue: { state: string; reporterId: number; assignedParty: string | null },
+): string[] {
+  const ruleActor = {
+    role: actor.role,
+    userId: actor.userId,
+    isReporter: issue.reporterId === actor.userId,
+    isAssignedParty: actsForParty(actor.role, (issue.assignedParty as Party | null) ?? null),
+  };
+  const allowed: string[] = availableActions(issue.state as IssueState, ruleActor).filter(
+    (a) => isFormAction(a) || a === 'open_vote',
+  );
+  if (issue.state === ISSUE_STATES.closed && actor.role === 'resident' && issue.reporterId === actor.userId) allowed.push('reopen');
+  return allowed;
+}
+
+export interface ActionForm {
+  version: number | null;
+  party: string;
+  assignedOrg: string;
+  dueAt: string;
+  reason: string;
+  note: string;
+  rating: string;
+  ratingComment: string;
+}
+
+export const ORG_MAX = 60;
+
+/**
+ * One action from the issue page, with the form's version, in one transaction: the state change, its
+ * event and its photos (attached to the event), or nothing at all. A "not fixed" on a closed issue files
+ * a linked follow-up issue instead (DOMAIN.md: closed is terminal).
+ */
+export async function actOnIssue(
+  db: Db,
+  channels: readonly DeliveryChannel[],
+  actor: Actor,
+  issueId: number,
+  action: FormAction,
+  form: ActionForm,
+  photos: CheckedFile[],
+  uploadDir: string,
+  now: Date,
+  log?: { error(obj: object, msg: string): void },
+): Promise<{ issueId: number; linked: boolean }> {
+  if (form.version === null) throw new ValidationFailed([{ field: 'form', code: 'stale_form' }]);
+  const expectedVersion = form.version;
+  const stored = await storeFiles(uploadDir, photos);
+  try {
+    return await transactionWithDelivery(
+      db,
+      channels,
+      async (tx) => {
+        if (action === 'reopen') {
+          const current = await tx.issue.findFirst({ where: { AND: [{ id: issueId }, visibleIssuesWhere(actor)] } });
+          if (!current) throw new NotFound();
+          if (current.version !== expectedVersion) throw new Conflict('errors.issueChanged');
+          if (current.state === ISSUE_STATES.closed) {
+            if (actor.role !== 'resident' || current.reporterId !== actor.userId) {
+              throw new InvalidTransition('errors.notAllowed', { state: current.state });
+            }
+            const id = await fileLinkedIssue(tx, actor, current, form.note, stored, now);
+            return { issueId: id, linked: true };
+          }
+        }
+        const dueAt = form.dueAt.trim() === '' ? null : (parseShanghaiLocal(form.dueAt) ?? new Date(Number.NaN));
+        // Blank means absent: the event's note falls back to the reason (hand-off, rejection).
+        const input: IssueActionInput = {
+          note: form.note.trim() === '' ? undefined : form.note,
+          reason: form.reason.trim() === '' ? undefined : form.reason,
+          party: form.party,
+          assignedOrg: form.assignedOrg,
+          dueAt,
+          rating: form.rating,
+          ratingComment: form.ratingComment,
+        };
+        const orgErrors: FieldError[] = [];
+        const needsParty = action === 'accept' || action === 'reassign' || action === 'handoff';
+        if (needsParty && form.party === 'outside') {
+          if (form.assignedOrg.trim() === '') orgErrors.push({ field: 'assignedOrg', code: 'required' });
+          else if (length(form.assignedOrg.trim()) > ORG_MAX) orgErrors.push({ field: 'assignedOrg', code: 'too_long', params: { max: ORG_MAX } });
+        }
+        if (length(form.ratingComment.trim()) > 500) orgErrors.push({ field: 'ratingComment', code: 'too_long', params: { max: 500 } });
+        let result: IssueActionResult;
+        try {
+          result = await performIssueAction(tx, actor, issueId, action, input, { now, expectedVersion });
+        } catch (error) {
+          if (error instanceof ValidationFailed && orgErrors.length > 0) throw new ValidationFailed([...error.errors, ...orgErrors]);
+          throw error;
+        }
+        if (orgErrors.length > 0) throw new ValidationFailed(orgErrors);
+        if (stored.length > 0) {
+          await tx.attachment.createMany({
+            data: stored.map((f) => ({
+              storageKey: f.storageKey,
+              mime: f.mime,
+              sizeBytes: f.sizeBytes,
+              originalName: f.originalName,
+              sha256: f.sha256,
+              uploaderId: actor.userId,
+              eventId: result.eventId,
+              createdAt: now,
+            })),
+          });
+        }
+        return { issueId: result.issueId, linked: false };
+      },
+      log,
+    );
+  } catch (error) {
+    await removeStoredFiles(uploadDir, stored);
+    throw error;
+  }
+}
+
+/** A resident's "not fixed" after closure: a new issue, linked to the closed one, in the same place. */
+async function fileLinkedIssue(
+  tx: DbTx,
+  actor: Actor,
+  closed: Prisma.IssueGetPayload<object>,
+  note: string,
+  stored: { storageKey: string; mime: string; sizeBytes: number; originalName: string; sha256: string }[],
+  now: Date,
+): Promise<number> {
+  const category = await tx.category.findUniqueOrThrow({ where: { id: closed.categoryId } });
+  const due = dueDates(category, now);
+  const text = note.trim();
+  if (length(text) > DESCRIPTION_MAX) throw new ValidationFailed([{ field: 'note', code: 'too_long', params: { max: DESCRIPTION_MAX } }]);
+  const created = await tx.issue.create({
+    data: {
+      estateId: closed.estateId,
+      buildingId: closed.buildingId,
+      unitId: closed.unitId,
+      locationType: closed.locationType,
+      locationNote: closed.locationNote,
+      isPublic: closed.isPublic,
+      categoryId: closed.categoryId,
+      emergency: category.emergency,
+      title: closed.title,
+      description: text === '' ? closed.description : `${text}\n\n${closed.description}`.slice(0, DESCRIPTION_MAX),
+      reporterId: actor.userId,
+      // One follow-up per closed issue and version: a double-submitted "not fixed" files once.
+      submissionKey: `reopen-${closed.id}-${closed.version}`,
+      state: ISSUE_STATES.submitted,
+      respondBy: due.respondBy,
+      resolveBy: due.resolveBy,
+      linkedFromId: closed.id,
+      createdAt: now,
+    },
+  });
+  const event = await tx.issueEvent.create({
+    data: {
+      issueId: created.id,
+      actorId: actor.userId,
+      actorRole: actor.role,
+      action: 'submit',
+      fromState: null,
+      toState: ISSUE_STATES.submitted,
+      note: text,
+      createdAt: now,
+    },
+  });
+  // The closed issue's version moves on so the same stale form cannot file a second follow-up.
+  await tx.issue.update({ where: { id: closed.id }, data: { version: { increment: 1 }, updatedAt: now } });
+  if (stored.length > 0) {
+    await tx.attachment.createMany({
+      data: stored.map((f) => ({
+        storageKey: f.storageKey,
+        mime: f.mime,
+        sizeBytes: f.sizeBytes,
+        originalName: f.originalName,
+        sha256: f.sha256,
+        uploaderId: actor.userId,
+        eventId: event.id,
+        createdAt: now,
+      })),
+    });
+  }
+  const staff = await partyRecipients(tx, created.estateId, 'community');
+  await notify(
+    tx,
+    staff.map((userId) => ({
+      userId,
+      kind: category.emergency ? 'issue_submitted_emergency' : 'issue_submitted',
+      params: { id: created.id, title: created.title },
+      link: `/issues/${created.id}`,
+      issueId: created.id,
+    })),
+  );
+  return created.id;
 }

@@ -1,4 +1,6 @@
-import type { DbTx } from '../../plugins/db.ts';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Db, DbTx } from '../../plugins/db.ts';
+import { safeLocalPath } from '../../lib/safe-redirect.ts';
 
 export interface NewNotification {
   userId: number;
@@ -22,9 +24,61 @@ export interface DeliveryChannel {
   deliver(notifications: NewNotification[]): Promise<void>;
 }
 
+/** The in-app inbox: its rows are written by `notify` inside the transaction, so there is nothing left to send. */
+export const inAppChannel: DeliveryChannel = {
+  name: 'in-app',
+  async deliver() {},
+};
+
+/** An example outside channel: writes one log line per notification (where an SMS or email gateway would go). */
+export function logChannel(log: { info(obj: object, msg: string): void }): DeliveryChannel {
+  return {
+    name: 'log',
+    async deliver(notifications) {
+      for (const n of notifications) log.info({ userId: n.userId, kind: n.kind, link: n.link ?? '' }, 'notification delivered');
+    },
+  };
+}
+
+/**
+ * Notifications written inside `transactionWithDelivery` are collected here and handed to the channels
+ * only after the transaction commits; a rolled-back transaction sends nothing.
+ */
+const outbox = new AsyncLocalStorage<NewNotification[]>();
+
+/** Runs `work` in one transaction and, once it has committed, gives its notifications to every channel. */
+export async function transactionWithDelivery<T>(
+  db: Db,
+  channels: readonly DeliveryChannel[],
+  work: (tx: DbTx) => Promise<T>,
+  log?: { error(obj: object, msg: string): void },
+): Promise<T> {
+  const pending: NewNotification[] = [];
+  const result = await outbox.run(pending, () => db.$transaction((tx) => work(tx)));
+  await deliverToChannels(channels, pending, log);
+  return result;
+}
+
+/** A channel failing must not undo or block what has been committed: it is logged and the rest go on. */
+export async function deliverToChannels(
+  channels: readonly DeliveryChannel[],
+  notifications: NewNotification[],
+  log?: { error(obj: object, msg: string): void },
+): Promise<void> {
+  if (notifications.length === 0) return;
+  for (const channel of channels) {
+    try {
+      await channel.deliver(notifications);
+    } catch (err) {
+      log?.error({ err, channel: channel.name }, 'notification channel failed');
+    }
+  }
+}
+
 /** Writes in-app notifications in the caller's transaction. Duplicate reminder keys are skipped. */
 export async function notify(tx: DbTx, notifications: NewNotification[]): Promise<number> {
   if (notifications.length === 0) return 0;
+  const pending = outbox.getStore();
   const seen = new Set<string>();
   let written = 0;
   for (const n of notifications) {
@@ -46,6 +100,7 @@ export async function notify(tx: DbTx, notifications: NewNotification[]): Promis
       if (existing) continue;
     }
     await tx.notification.create({ data });
+    pending?.push(n);
     written += 1;
   }
   return written;
@@ -68,4 +123,55 @@ export async function partyRecipients(tx: DbTx, estateId: number, party: string)
     select: { id: true },
   });
   return rows.map((r) => r.id);
+}
+
+export const NOTIFICATIONS_PAGE_SIZE = 20;
+
+/** Where a notification leads: its own link, else the issue, meeting or vote it is about. */
+export function notificationHref(n: { link: string; issueId: number | null; meetingId: number | null; proposalId: number | null }): string {
+  const own = safeLocalPath(n.link, '');
+  if (own !== '') return own;
+  if (n.issueId !== null) return `/issues/${n.issueId}`;
+  if (n.meetingId !== null) return `/meetings/${n.meetingId}`;
+  if (n.proposalId !== null) return `/votes/${n.proposalId}`;
+  return '/notifications';
+}
+
+/** The reader's notifications, newest first, one page at a time (optionally unread only). */
+export async function listNotifications(db: Db, userId: number, query: { page: number; unreadOnly: boolean }) {
+  const where = { userId, ...(query.unreadOnly ? { readAt: null } : {}) };
+  const [total, unread, rows] = await Promise.all([
+    db.notification.count({ where }),
+    db.notification.count({ where: { userId, readAt: null } }),
+    db.notification.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: (query.page - 1) * NOTIFICATIONS_PAGE_SIZE,
+      take: NOTIFICATIONS_PAGE_SIZE,
+    }),
+  ]);
+  const items = rows.map((n) => {
+    let params: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(n.paramsJson);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) params = parsed as Record<string, unknown>;
+    } catch {
+      params = {};
+    }
+    return { id: n.id, kind: n.kind, params, href: notificationHref(n), readAt: n.readAt, createdAt: n.createdAt };
+  });
+  return { total, unread, items, page: query.page, pages: Math.max(1, Math.ceil(total / NOTIFICATIONS_PAGE_SIZE)) };
+}
+
+/** Marks one of the reader's notifications read; someone else's is not found. Reading twice is harmless. */
+export async function markRead(db: Db, userId: number, id: number, now: Date) {
+  const n = await db.notification.findFirst({ where: { id, userId }, select: { id: true, readAt: true, link: true, issueId: true, meetingId: true, proposalId: true } });
+  if (!n) return null;
+  if (n.readAt === null) await db.notification.updateMany({ where: { id, userId, readAt: null }, data: { readAt: now } });
+  return notificationHref(n);
+}
+
+export async function markAllRead(db: Db, userId: number, now: Date): Promise<number> {
+  const result = await db.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: now } });
+  return result.count;
 }

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { ScheduledJob } from '../../scheduler.ts';
+import { AppError } from '../../errors.ts';
+import { ISSUE_STATES } from '../../domain/issue-workflow.ts';
+import { notify, partyRecipients, transactionWithDelivery, type NewNotification } from '../notifications/service.ts';
+import { overdueWhere, performIssueAction } from './service.ts';
+
+/** A resolved issue the reporter has not answered for this long closes by itself (DOMAIN.md). */
+export const AUTO_CLOSE_AFTER_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const BATCH = 200;
+
+/**
+ * Closes resolved issues whose resolution is more than 7 days old, each in its own transaction through
+ * the workflow (system actor), so each gets its event and the reporter is told. An issue someone acted
+ * on meanwhile (confirmed, reopened) is skipped, not an error.
+ */
+export async function autoCloseResolved(app: FastifyInstance, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - AUTO_CLOSE_AFTER_DAYS * DAY_MS);
+  const due = await app.db.issue.findMany({
+    where: { state: ISSUE_STATES.resolved, resolvedAt: { lt: cutoff } },
+    orderBy: { resolvedAt: 'asc' },
+    take: BATCH,
+    select: { id: true },
+  });
+  let closed = 0;
+  for (const { id } of due) {
+    try {
+      await transactionWithDelivery(app.db, app.deliveryChannels ?? [], (tx) =>
+        performIssueAction(tx, 'system', id, 'auto_close', {}, { now }),
+      );
+      closed += 1;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+  return closed;
+}
+
+/**
+ * Tells the community staff, once per issue, that an open issue has passed a deadline: the response
+ * deadline while still submitted, else the resolution deadline. Issue.overdueNotifiedAt marks it done;
+ * a new deadline set by (re)assignment clears it, so that one is watched too.
+ */
+export async function notifyOverdue(app: FastifyInstance, now: Date): Promise<number> {
+  const overdue = await app.db.issue.findMany({
+    where: { AND: [{ overdueNotifiedAt: null }, overdueWhere(now)] },
+    orderBy: { id: 'asc' },
+    take: BATCH,
+    select: { id: true, title: true, state: true, estateId: true, respondBy: true, resolveBy: true },
+  });
+  let told = 0;
+  for (const issue of overdue) {
+    const deadline = issue.state === ISSUE_STATES.submitted && issue.respondBy < now ? 'respond' : 'resolve';
+    const passed = deadline === 'respond' ? issue.respondBy : issue.resolveBy;
+    await transactionWithDelivery(app.db, app.deliveryChannels ?? [], async (tx) => {
+      // Claim the issue first: a second run racing this one finds nothing left to claim.
+      const claimed = await tx.issue.updateMany({ where: { id: issue.id, overdueNotifiedAt: null }, data: { overdueNotifiedAt: now } });
+      if (claimed.count !== 1) return;
+      const staff = await partyRecipients(tx, issue.estateId, 'community');
+      const notes: NewNotification[] = staff.map((userId) => ({
+        userId,
+        kind: 'issue_overdue',
+        params: { id: issue.id, title: issue.title, deadline },
+        link: `/issues/${issue.id}`,
+        issueId: issue.id,
+        dedupeKey: `issue_overdue:${issue.id}:${passed.toISOString()}`,
+      }));
+      await notify(tx, notes);
+      told += 1;
+    });
+  }
+  return told;
+}
+
+export const autoCloseJob: ScheduledJob = { name: 'auto-close-resolved-issues', run: autoCloseResolved };
+export const overdueJob: ScheduledJob = { name: 'notify-overdue-issues', run: notifyOverdue };
