@@ -17,7 +17,7 @@ function tokenFrom(request: FastifyRequest): string | undefined {
 
 /**
  * CSRF protection for every unsafe request, checked once in a hook (after the body is parsed, so forms
- * with photos are covered too). The secret lives in a signed, httpOnly cookie; forms carry the token.
+ * with photos are covered too, and before the body is validated). The secret lives in a signed, httpOnly cookie; forms carry the token.
  */
 export default fp<{ config: AppConfig }>(
   async (app, { config }) => {
@@ -26,7 +26,9 @@ export default fp<{ config: AppConfig }>(
       cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: config.cookieSecure },
       getToken: tokenFrom,
     });
-    app.addHook('preHandler', (request, reply, done) => {
+    // preValidation, not preHandler: the body is parsed by then, and a request without a valid token is
+    // refused (403) before schema validation could answer it with a 400 and tell a forger about the form.
+    app.addHook('preValidation', (request, reply, done) => {
       if (!UNSAFE.has(request.method)) return done();
       app.csrfProtection(request, reply, done);
     });

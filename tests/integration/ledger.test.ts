@@ -89,7 +89,7 @@ describe('the fund ledger', () => {
     expect((await other.get(`/ledger?estate=${w.estateA.id}`)).statusCode).toBe(404);
     await other.get('/ledger');
     const res = await other.postMultipart('/ledger/spend', { proposalId: String(proposalId), amount: '1', note: 'x' });
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(404);
     expect(await t.app.db.fundLedgerEntry.count({ where: { recordedById: w.users.propertyB.id } })).toBe(0);
   });
 });

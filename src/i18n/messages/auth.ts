@@ -19,6 +19,7 @@ export const messages: Catalogue = {
     'field.current': '当前密码',
     'field.next': '新密码',
     'field.confirm': '再次输入新密码',
+    'fieldError.too_many_attempts': '当前密码输错次数过多，请 {minutes} 分钟后再试',
   },
   en: {
     'auth.login': 'Log in',
@@ -38,5 +39,6 @@ export const messages: Catalogue = {
     'field.current': 'Current password',
     'field.next': 'New password',
     'field.confirm': 'New password again',
+    'fieldError.too_many_attempts': 'too many wrong passwords; try again in {minutes} minutes',
   },
 };

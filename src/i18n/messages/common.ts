@@ -3,6 +3,12 @@ import type { Catalogue } from '../types.ts';
 export const messages: Catalogue = {
   'zh-CN': {
     'app.name': '三方联动',
+    // Punctuation around values in templates: full-width in Chinese, ASCII with a space in English.
+    'punct.open': '（',
+    'punct.close': '）',
+    'punct.colon': '：',
+    'punct.list': '、',
+    'unit.label': '{entrance}单元 {room}',
     'app.tagline': '社区 · 物业 · 业委会',
     'app.footer': '业主诉求跟踪 · 三方联席议事 · 维修资金表决',
     'nav.label': '主导航',
@@ -83,6 +89,11 @@ export const messages: Catalogue = {
   },
   en: {
     'app.name': 'Sanfang',
+    'punct.open': ' (',
+    'punct.close': ')',
+    'punct.colon': ': ',
+    'punct.list': ', ',
+    'unit.label': 'Entrance {entrance}, room {room}',
     'app.tagline': 'Community · Property · Owners’ committee',
     'app.footer': 'Owners’ issues tracked · joint meetings · maintenance-fund votes',
     'nav.label': 'Main navigation',

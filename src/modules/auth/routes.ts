@@ -63,11 +63,20 @@ export default async function authRoutes(fastify: FastifyInstance) {
 
   app.post('/account/password', { preHandler: requireActor, schema: { body: PasswordBody } }, async (request, reply) => {
     const actor = actorOf(request);
+    // Guessing the current password (from a borrowed session) counts against the account like a failed login.
+    const accountKey = `account:${actor.username.toLowerCase()}`;
+    const waitMs = perAccount.retryAfterMs(accountKey);
+    if (waitMs > 0) {
+      reply.code(429).header('Retry-After', String(Math.ceil(waitMs / 1000)));
+      return reply.page('auth/password.njk', { errors: [{ field: 'current', code: 'too_many_attempts', params: { minutes: Math.ceil(waitMs / 60_000) } }] });
+    }
     const result = await changePassword(app.db, actor.userId, request.body.current, request.body.next, request.body.confirm, app.now());
     if (!result.ok) {
+      if (result.errors.some((e) => e.code === 'wrong_password')) perAccount.fail(accountKey);
       reply.code(400);
       return reply.page('auth/password.njk', { errors: result.errors });
     }
+    perAccount.reset(accountKey);
     // Every session of the account was ended; this browser gets a fresh one.
     await app.sessions.start(request, reply, actor.userId);
     return reply.page('auth/password.njk', { errors: [], done: true });

@@ -20,6 +20,7 @@ import { dueDates, parseShanghaiLocal } from '../../domain/deadlines.ts';
 import { notify, partyRecipients, transactionWithDelivery, type DeliveryChannel, type NewNotification } from '../notifications/service.ts';
 import { recordAttachments, removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
 import { visibleIssuesWhere } from './scope.ts';
+import { visibleProposalsWhere } from '../votes/scope.ts';
 
 export const LOCATION_TYPES = ['unit', 'building', 'estate'] as const;
 export type LocationType = (typeof LOCATION_TYPES)[number];
@@ -226,6 +227,7 @@ export async function getIssueForActor(db: Db, actor: Actor, id: number) {
         },
       },
       proposals: {
+        where: visibleProposalsWhere(actor),
         orderBy: { createdAt: 'asc' },
         select: { id: true, title: true, status: true, amountFen: true, closesAt: true, emergency: true },
       },
@@ -679,6 +681,12 @@ export async function addComment(
   const text = body.trim();
   if (text === '') throw new ValidationFailed([{ field: 'body', code: 'required' }]);
   if (length(text) > COMMENT_MAX) throw new ValidationFailed([{ field: 'body', code: 'too_long', params: { max: COMMENT_MAX } }]);
+  // The same comment sent twice (a double tap, a resend) is posted once.
+  const duplicate = await db.comment.findFirst({
+    where: { issueId, authorId: actor.userId, body: text, createdAt: { gte: new Date(now.getTime() - 10 * 60_000) } },
+    select: { id: true },
+  });
+  if (duplicate) return duplicate.id;
   const stored = await storeFiles(uploadDir, photos);
   try {
     return await db.$transaction(async (tx) => {

@@ -58,6 +58,8 @@ export async function recordSpending(db: Db, actor: Actor, input: SpendInput, re
   const proposal = Number.isInteger(proposalId) && proposalId > 0
     ? await db.fundProposal.findFirst({ where: { id: proposalId, estateId: { in: actor.estateIds } } })
     : null;
+  // A proposal id that names nothing this actor may see is another estate's: 404, like any other object.
+  if (!proposal && input.proposalId.trim() !== '') throw new NotFound();
   if (!proposal) errors.push({ field: 'spendProposal', code: 'required' });
   else if (!mayRecordSpending(actor, proposal.estateId)) throw new NotFound();
   const amount = parseYuanToFen(input.amount);

@@ -4,6 +4,8 @@ import type { Db } from '../../plugins/db.ts';
 import { buildCalendar, type IcsEvent } from '../../domain/ical.ts';
 import { translate, type Locale } from '../../i18n/index.ts';
 import { NotFound } from '../../errors.ts';
+import { isRole } from '../../domain/roles.ts';
+import { visibleMeetingsWhere } from './service.ts';
 
 const PROD_ID = '-//Sanfang//Joint meetings//ZH';
 /** A phone shows the reminder an hour before; the in-app reminder comes the day before. */
@@ -70,11 +72,26 @@ export async function meetingCalendar(db: Db, meetingId: number, baseUrl: string
  */
 export async function feedCalendar(db: Db, token: string, baseUrl: string, now: Date): Promise<string> {
   if (!TOKEN_PATTERN.test(token)) throw new NotFound();
-  const user = await db.user.findUnique({ where: { calendarToken: token }, select: { id: true, active: true, locale: true } });
-  if (!user || !user.active) throw new NotFound();
+  const user = await db.user.findUnique({
+    where: { calendarToken: token },
+    select: {
+      id: true,
+      active: true,
+      locale: true,
+      role: true,
+      estateId: true,
+      communityId: true,
+      estates: { select: { estateId: true } },
+      community: { select: { estates: { select: { id: true } } } },
+    },
+  });
+  if (!user || !user.active || !isRole(user.role)) throw new NotFound();
   const locale: Locale = user.locale === 'en' ? 'en' : 'zh-CN';
+  // The feed shows what the owner could open in the app today: someone who has since left an estate (or
+  // its community) stops receiving its meetings, as their pages would be 404s too.
+  const scope = visibleMeetingsWhere(feedScope(user));
   const meetings = await db.meeting.findMany({
-    where: { OR: [{ convenerId: user.id }, { participants: { some: { userId: user.id } } }] },
+    where: { AND: [scope, { OR: [{ convenerId: user.id }, { participants: { some: { userId: user.id } } }] }] },
     orderBy: [{ startsAt: 'desc' }, { id: 'desc' }],
     take: 500,
     select: calendarSelect,
@@ -85,6 +102,24 @@ export async function feedCalendar(db: Db, token: string, baseUrl: string, now: 
     events: meetings.map((m) => toEvent(m, baseUrl, locale)),
     now,
   });
+}
+
+/** The scope part of an Actor for the feed's owner, computed as the session plugin does. */
+function feedScope(user: {
+  id: number;
+  role: string;
+  estateId: number | null;
+  communityId: number | null;
+  estates: { estateId: number }[];
+  community: { estates: { id: number }[] } | null;
+}): Pick<Actor, 'userId' | 'role' | 'estateIds' | 'communityId'> {
+  const role = user.role as Actor['role'];
+  const estateIds =
+    role === 'resident' ? (user.estateId ? [user.estateId] : [])
+    : role === 'community' ? (user.community?.estates.map((e) => e.id) ?? [])
+    : role === 'property' || role === 'committee' ? user.estates.map((e) => e.estateId)
+    : [];
+  return { userId: user.id, role, estateIds, communityId: user.communityId };
 }
 
 export async function calendarTokenOf(db: Db, actor: Actor): Promise<string | null> {

@@ -184,7 +184,8 @@ export default async function meetingRoutes(fastify: FastifyInstance) {
     const manage = canManage(actor, meeting);
     const now = app.now();
     let warnings: DoubleBookingView[] = [];
-    if (meeting.status === 'scheduled') {
+    // Double-booking names people and other meetings (possibly of other estates): for the convener only.
+    if (manage && meeting.status === 'scheduled') {
       warnings = await doubleBookings(app.db, meeting, meeting.participants.map((p) => p.userId));
     }
     const query = request.query as Record<string, string | undefined>;

@@ -25,6 +25,7 @@ import { translate } from '../../i18n/index.ts';
 import { performIssueAction } from '../issues/service.ts';
 import { notify, type NewNotification } from '../notifications/service.ts';
 import { publishNotice } from '../notices/service.ts';
+import { maskName } from '../../domain/privacy.ts';
 
 export const FREE_ITEM_TITLE_MAX = 100;
 export const MINUTES_MAX = 20000;
@@ -73,9 +74,10 @@ const PARTY_OF_ROLE: Record<string, ParticipantParty> = {
  * those of the estates they serve; residents only those they are invited to. A meeting touching an estate
  * outside the actor's scope is invisible (404) as a whole.
  */
-export function visibleMeetingsWhere(actor: Actor): Prisma.MeetingWhereInput {
+export function visibleMeetingsWhere(actor: Pick<Actor, 'userId' | 'role' | 'estateIds' | 'communityId'>): Prisma.MeetingWhereInput {
   if (actor.role === 'admin') return {};
-  const inScope: Prisma.MeetingWhereInput = { estates: { every: { estateId: { in: actor.estateIds } } } };
+  // `every` alone is true of a meeting with no estates; `some` makes such a row visible to nobody.
+  const inScope: Prisma.MeetingWhereInput = { estates: { some: {}, every: { estateId: { in: actor.estateIds } } } };
   switch (actor.role) {
     case 'community':
       return { AND: [inScope, { communityId: actor.communityId ?? -1 }] };
@@ -154,6 +156,18 @@ export async function getMeetingForActor(db: Db, actor: Actor, id: number) {
   // Parties in a fixed order (community, property, committee, resident reps) rather than alphabetical.
   const rank = (p: string) => (PARTICIPANT_PARTIES as readonly string[]).indexOf(p);
   meeting.participants.sort((a, b) => rank(a.party) - rank(b.party) || a.id - b.id);
+  // A resident representative sees the other residents invited by masked name only (DOMAIN.md, Scope).
+  if (actor.role === 'resident') {
+    const otherResidents = new Set(
+      meeting.participants.filter((p) => p.user.role === 'resident' && p.userId !== actor.userId).map((p) => p.userId),
+    );
+    for (const p of meeting.participants) {
+      if (otherResidents.has(p.userId)) p.user.displayName = maskName(p.user.displayName);
+    }
+    for (const a of meeting.actionItems) {
+      if (otherResidents.has(a.owner.id)) a.owner.displayName = maskName(a.owner.displayName);
+    }
+  }
   return meeting;
 }
 export type MeetingDetail = Awaited<ReturnType<typeof getMeetingForActor>>;
@@ -672,7 +686,7 @@ export async function applyMinutes(db: DbOrTx, actor: Actor, id: number, now: Da
   const held = await inTransaction(db, async (tx): Promise<ApplyOutcome> => {
     const meeting = await loadManaged(tx, actor, id);
     const [participants, items, estates] = await Promise.all([
-      tx.meetingParticipant.findMany({ where: { meetingId: id }, include: { user: { select: { displayName: true } } } }),
+      tx.meetingParticipant.findMany({ where: { meetingId: id }, include: { user: { select: { displayName: true, role: true } } } }),
       tx.agendaItem.findMany({
         where: { meetingId: id },
         orderBy: [{ position: 'asc' }, { id: 'asc' }],
@@ -738,7 +752,10 @@ export async function applyMinutes(db: DbOrTx, actor: Actor, id: number, now: Da
       const body = [
         translate('zh-CN', 'meetings.notice.held', { title: meeting.title, startsAt: when(meeting.startsAt), place: meeting.place }),
         translate('zh-CN', 'meetings.notice.attendees', {
-          names: attendees.map((p) => `${translate('zh-CN', `meetings.party.${p.party}`)} ${p.user.displayName}`).join('、'),
+          // Residents read the board: resident representatives are named masked (张*), staff in full.
+          names: attendees
+            .map((p) => `${translate('zh-CN', `meetings.party.${p.party}`)} ${p.user.role === 'resident' ? maskName(p.user.displayName) : p.user.displayName}`)
+            .join('、'),
         }),
         '',
         ...(lines.length > 0 ? lines : [translate('zh-CN', 'meetings.notice.none')]),

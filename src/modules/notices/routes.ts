@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf, requireActor } from '../auth/guards.ts';
 import { getNotice, listNotices, NOTICE_KINDS } from './service.ts';
+import { visibleMeetingsWhere } from '../meetings/service.ts';
 
 export default async function noticeRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -32,8 +33,14 @@ export default async function noticeRoutes(fastify: FastifyInstance) {
     '/notices/:id',
     { preHandler: requireActor, schema: { params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }) } },
     async (request, reply) => {
-      const notice = await getNotice(app.db, actorOf(request), request.params.id);
-      return reply.page('notices/show.njk', { notice });
+      const actor = actorOf(request);
+      const notice = await getNotice(app.db, actor, request.params.id);
+      // Every owner reads a meeting's decisions here, but only its participants and staff open the
+      // meeting itself: link to it only for them, rather than to a 404.
+      const canSeeMeeting =
+        notice.meetingId !== null &&
+        (await app.db.meeting.count({ where: { AND: [{ id: notice.meetingId }, visibleMeetingsWhere(actor)] } })) > 0;
+      return reply.page('notices/show.njk', { notice, canSeeMeeting });
     },
   );
 }

@@ -12,6 +12,7 @@ import { notify, type NewNotification } from '../notifications/service.ts';
 import { publishNotice } from '../notices/service.ts';
 import { performIssueAction } from '../issues/service.ts';
 import { recordAttachments, removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
+import { visibleProposalsWhere } from './scope.ts';
 
 export const PROPOSAL_STATUSES = ['draft', 'open', 'passed', 'failed', 'emergency_approved', 'cancelled'] as const;
 export const CHANNELS = ['online', 'paper', 'door_to_door', 'proxy'] as const;
@@ -26,14 +27,7 @@ const OPENS_GRACE_MS = 60 * 60_000;
 
 // ───────────────────────────── scope ─────────────────────────────
 
-/** Proposals the actor may see: those of their estates (admin: all). Residents never see drafts. */
-export function visibleProposalsWhere(actor: Actor): Prisma.FundProposalWhereInput {
-  if (actor.role === 'admin') return {};
-  const where: Prisma.FundProposalWhereInput = { estateId: { in: actor.estateIds } };
-  // Drafts (and withdrawn drafts) are the committee's working papers, not yet the owners' business.
-  if (actor.role === 'resident') where.status = { notIn: ['draft', 'cancelled'] };
-  return where;
-}
+export { visibleProposalsWhere };
 
 async function loadProposal(db: DbTx, actor: Actor, id: number) {
   const proposal = await db.fundProposal.findFirst({ where: { AND: [{ id }, visibleProposalsWhere(actor)] } });
