@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { deliverNotificationsJob } from './modules/notifications/jobs.ts';
 import { purgeExpiredSessions } from './plugins/session.ts';
 import { autoCloseJob, overdueJob } from './modules/issues/jobs.ts';
 import { meetingReminderJob } from './modules/meetings/jobs.ts';
@@ -20,6 +21,8 @@ export const JOBS: ScheduledJob[] = [
   meetingReminderJob,
   closeDueVotesJob,
   voteClosingReminderJob,
+  // last: it delivers what the jobs above (and every request since the last run) wrote
+  deliverNotificationsJob,
 ];
 
 /** Runs every job once, in order; one failing job is logged and does not stop the others. */

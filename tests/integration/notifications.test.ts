@@ -3,7 +3,8 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { loginAs, type Client } from '../helpers/client.ts';
 import { formatShanghaiLocal } from '../../src/domain/deadlines.ts';
-import type { DeliveryChannel, NewNotification } from '../../src/modules/notifications/service.ts';
+import { notify, type DeliveryChannel, type NewNotification } from '../../src/modules/notifications/service.ts';
+import { deliverNotificationsJob } from '../../src/modules/notifications/jobs.ts';
 import { fileThroughForm, versionOf } from './issues-fixtures.ts';
 
 let t: TestApp;
@@ -107,25 +108,53 @@ describe('delivery channels', () => {
     expect(t.app.deliveryChannels.map((c) => c.name)).toEqual(['in-app', 'log']);
   });
 
-  it('outside channels get the notifications after commit, and nothing when the action fails', async () => {
+  it('outside channels get committed notifications from the delivery job, once, and nothing from a failed action', async () => {
     const delivered: NewNotification[] = [];
     const recorder: DeliveryChannel = { name: 'test', deliver: async (ns) => void delivered.push(...ns) };
     const broken: DeliveryChannel = { name: 'broken', deliver: async () => { throw new Error('gateway down'); } };
+    const deliver = () => deliverNotificationsJob.run(t.app, t.clock.now);
     t.app.deliveryChannels.push(broken, recorder);
     try {
+      await deliver(); // whatever earlier tests left
+      delivered.length = 0;
       const id = await fileThroughForm(resident, { categoryId: world.cat('noise').id });
       const stale = await versionOf(t.app, id);
       expect((await accept(id)).statusCode).toBe(303);
-      expect(delivered.map((n) => [n.kind, n.userId]).sort()).toEqual(
-        [['issue_assigned', world.users.propertyA.id], ['issue_state_changed', world.users.residentA.id]].sort(),
+      expect(delivered).toEqual([]); // nothing leaves before the job runs
+      await deliver();
+      expect(delivered.filter((n) => n.issueId === id).map((n) => [n.kind, n.userId]).sort()).toEqual(
+        [
+          ['issue_submitted', world.users.community.id],
+          ['issue_assigned', world.users.propertyA.id],
+          ['issue_state_changed', world.users.residentA.id],
+        ].sort(),
       );
-      // When the channel ran, the rows were already committed.
-      expect(await t.app.db.notification.count({ where: { issueId: id, kind: 'issue_assigned' } })).toBe(1);
+      // a failing channel did not hold back the others, and every row is stamped delivered
+      expect(await t.app.db.notification.count({ where: { deliveredAt: null } })).toBe(0);
       delivered.length = 0;
+      await deliver();
+      expect(delivered).toEqual([]); // delivered once
       expect((await accept(id, stale)).statusCode).toBe(409);
-      expect(delivered).toEqual([]);
+      await deliver();
+      expect(delivered).toEqual([]); // a rolled-back action wrote no rows, so nothing is sent
     } finally {
       t.app.deliveryChannels.splice(t.app.deliveryChannels.indexOf(broken), 2);
+    }
+  });
+
+  it('notifications written by other features (a meeting invitation) reach the outside channels too', async () => {
+    const delivered: NewNotification[] = [];
+    t.app.deliveryChannels.push({ name: 'test', deliver: async (ns) => void delivered.push(...ns) });
+    try {
+      await deliverNotificationsJob.run(t.app, t.clock.now);
+      delivered.length = 0;
+      await t.app.db.$transaction((tx) =>
+        notify(tx, [{ userId: world.users.committeeA.id, kind: 'meeting_invited', params: { title: '联席会议' }, link: '/meetings/1' }]),
+      );
+      await deliverNotificationsJob.run(t.app, t.clock.now);
+      expect(delivered.map((n) => [n.kind, n.userId, n.params])).toEqual([['meeting_invited', world.users.committeeA.id, { title: '联席会议' }]]);
+    } finally {
+      t.app.deliveryChannels.pop();
     }
   });
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ScheduledJob } from '../../scheduler.ts';
 import { AppError } from '../../errors.ts';
 import { ISSUE_STATES } from '../../domain/issue-workflow.ts';
-import { notify, partyRecipients, transactionWithDelivery, type NewNotification } from '../notifications/service.ts';
+import { notify, partyRecipients, type NewNotification } from '../notifications/service.ts';
 import { overdueWhere, performIssueAction } from './service.ts';
 
 /** A resolved issue the reporter has not answered for this long closes by itself (DOMAIN.md). */
@@ -26,9 +26,7 @@ export async function autoCloseResolved(app: FastifyInstance, now: Date): Promis
   let closed = 0;
   for (const { id } of due) {
     try {
-      await transactionWithDelivery(app.db, app.deliveryChannels ?? [], (tx) =>
-        performIssueAction(tx, 'system', id, 'auto_close', {}, { now }),
-      );
+      await app.db.$transaction((tx) => performIssueAction(tx, 'system', id, 'auto_close', {}, { now }));
       closed += 1;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -53,7 +51,7 @@ export async function notifyOverdue(app: FastifyInstance, now: Date): Promise<nu
   for (const issue of overdue) {
     const deadline = issue.state === ISSUE_STATES.submitted && issue.respondBy < now ? 'respond' : 'resolve';
     const passed = deadline === 'respond' ? issue.respondBy : issue.resolveBy;
-    await transactionWithDelivery(app.db, app.deliveryChannels ?? [], async (tx) => {
+    await app.db.$transaction(async (tx) => {
       // Claim the issue first: a second run racing this one finds nothing left to claim.
       const claimed = await tx.issue.updateMany({ where: { id: issue.id, overdueNotifiedAt: null }, data: { overdueNotifiedAt: now } });
       if (claimed.count !== 1) return;

@@ -263,7 +263,7 @@ export default async function issueRoutes(fastify: FastifyInstance) {
       return renderIssue(request, reply, id, { errors: upload.errors, formAction: action, values });
     }
     try {
-      const result = await actOnIssue(app.db, app.deliveryChannels, actor, id, action, form, upload.files, app.config.uploadDir, app.now(), request.log);
+      const result = await actOnIssue(app.db, actor, id, action, form, upload.files, app.config.uploadDir, app.now());
       return reply.redirect(`/issues/${result.issueId}?done=${result.linked ? 'linked' : action}`, 303);
     } catch (error) {
       if (error instanceof ValidationFailed) {

@@ -17,7 +17,7 @@ import {
   SYSTEM_ACTOR,
 } from '../../domain/issue-workflow.ts';
 import { dueDates, parseShanghaiLocal } from '../../domain/deadlines.ts';
-import { notify, partyRecipients, transactionWithDelivery, type DeliveryChannel, type NewNotification } from '../notifications/service.ts';
+import { notify, partyRecipients, type NewNotification } from '../notifications/service.ts';
 import { recordAttachments, removeStoredFiles, storeFiles, type CheckedFile } from '../attachments/service.ts';
 import { visibleIssuesWhere } from './scope.ts';
 import { visibleProposalsWhere } from '../votes/scope.ts';
@@ -748,7 +748,6 @@ export const ORG_MAX = 60;
  */
 export async function actOnIssue(
   db: Db,
-  channels: readonly DeliveryChannel[],
   actor: Actor,
   issueId: number,
   action: FormAction,
@@ -756,15 +755,12 @@ export async function actOnIssue(
   photos: CheckedFile[],
   uploadDir: string,
   now: Date,
-  log?: { error(obj: object, msg: string): void },
 ): Promise<{ issueId: number; linked: boolean }> {
   if (form.version === null) throw new ValidationFailed([{ field: 'form', code: 'stale_form' }]);
   const expectedVersion = form.version;
   const stored = await storeFiles(uploadDir, photos);
   try {
-    return await transactionWithDelivery(
-      db,
-      channels,
+    return await db.$transaction(
       async (tx) => {
         if (action === 'reopen') {
           const current = await tx.issue.findFirst({ where: { AND: [{ id: issueId }, visibleIssuesWhere(actor)] } });
@@ -807,7 +803,6 @@ export async function actOnIssue(
         await recordAttachments(tx, stored, actor.userId, { eventId: result.eventId }, now);
         return { issueId: result.issueId, linked: false };
       },
-      log,
     );
   } catch (error) {
     await removeStoredFiles(uploadDir, stored);

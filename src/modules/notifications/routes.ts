@@ -10,7 +10,7 @@ import { inAppChannel, listNotifications, logChannel, markAllRead, markRead, typ
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Where notifications go after commit: the in-app inbox always, plus any outside channel (email, SMS). */
+    /** Where committed notifications go (the delivery job): the in-app inbox always, plus any outside channel (email, SMS). */
     deliveryChannels: DeliveryChannel[];
   }
 }

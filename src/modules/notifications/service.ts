@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Db, DbTx } from '../../plugins/db.ts';
 import { safeLocalPath } from '../../lib/safe-redirect.ts';
 
@@ -16,8 +15,10 @@ export interface NewNotification {
 }
 
 /**
- * Where notifications go besides the in-app inbox. In-app rows are always written inside the caller's
- * transaction; a channel (email, SMS) is told after commit and must not throw.
+ * Where notifications go besides the in-app inbox. In-app rows are written inside the caller's
+ * transaction (the inbox and the outbox are the same rows); `deliverPending`, run by the scheduler,
+ * hands committed, undelivered rows to every channel. A rolled-back change never had rows, so it sends
+ * nothing; a crash between commit and delivery loses nothing.
  */
 export interface DeliveryChannel {
   name: string;
@@ -40,23 +41,47 @@ export function logChannel(log: { info(obj: object, msg: string): void }): Deliv
   };
 }
 
-/**
- * Notifications written inside `transactionWithDelivery` are collected here and handed to the channels
- * only after the transaction commits; a rolled-back transaction sends nothing.
- */
-const outbox = new AsyncLocalStorage<NewNotification[]>();
+const DELIVERY_BATCH = 500;
 
-/** Runs `work` in one transaction and, once it has committed, gives its notifications to every channel. */
-export async function transactionWithDelivery<T>(
+/**
+ * Hands undelivered notifications to the channels, oldest first, and stamps them delivered. A channel
+ * that fails is logged and does not hold back the others (an SMS gateway retries on its own terms).
+ * One runner at a time: the scheduler never overlaps its runs.
+ */
+export async function deliverPending(
   db: Db,
   channels: readonly DeliveryChannel[],
-  work: (tx: DbTx) => Promise<T>,
+  now: Date,
   log?: { error(obj: object, msg: string): void },
-): Promise<T> {
-  const pending: NewNotification[] = [];
-  const result = await outbox.run(pending, () => db.$transaction((tx) => work(tx)));
-  await deliverToChannels(channels, pending, log);
-  return result;
+): Promise<number> {
+  const rows = await db.notification.findMany({
+    where: { deliveredAt: null },
+    orderBy: { id: 'asc' },
+    take: DELIVERY_BATCH,
+  });
+  if (rows.length === 0) return 0;
+  const notifications: NewNotification[] = rows.map((r) => ({
+    userId: r.userId,
+    kind: r.kind,
+    params: parseParams(r.paramsJson),
+    link: r.link,
+    issueId: r.issueId ?? undefined,
+    meetingId: r.meetingId ?? undefined,
+    proposalId: r.proposalId ?? undefined,
+    dedupeKey: r.dedupeKey ?? undefined,
+  }));
+  await deliverToChannels(channels, notifications, log);
+  await db.notification.updateMany({ where: { id: { in: rows.map((r) => r.id) }, deliveredAt: null }, data: { deliveredAt: now } });
+  return rows.length;
+}
+
+function parseParams(json: string): Record<string, string | number> {
+  try {
+    const value: unknown = JSON.parse(json);
+    return value && typeof value === 'object' ? (value as Record<string, string | number>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** A channel failing must not undo or block what has been committed: it is logged and the rest go on. */
@@ -78,7 +103,6 @@ export async function deliverToChannels(
 /** Writes in-app notifications in the caller's transaction. Duplicate reminder keys are skipped. */
 export async function notify(tx: DbTx, notifications: NewNotification[]): Promise<number> {
   if (notifications.length === 0) return 0;
-  const pending = outbox.getStore();
   const seen = new Set<string>();
   let written = 0;
   for (const n of notifications) {
@@ -100,7 +124,6 @@ export async function notify(tx: DbTx, notifications: NewNotification[]): Promis
       if (existing) continue;
     }
     await tx.notification.create({ data });
-    pending?.push(n);
     written += 1;
   }
   return written;
