@@ -359,4 +359,6 @@ async function seedInTransaction(tx: DbTx, now: Date, demoHash: string) {
   }
   await seedDemoMeetings(tx, { now, estate: senjia, communityActor: actors.community, users: { community: communityUser, property, committee, resident, resident2 } });
   await seedDemoVotes(tx, { now });
+  // The demo's notifications are history: they sit in the inboxes but are not sent to outside channels.
+  await tx.notification.updateMany({ where: { deliveredAt: null }, data: { deliveredAt: now } });
 }
