@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import AxeBuilder from './axe.ts';
 import { browserLogin, launchBrowser, startServer, waitForText, watchConsole } from '../helpers/browser.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
+import { actorFor, makeWorld, type World } from '../helpers/world.ts';
 import { formatShanghaiLocal } from '../../src/domain/deadlines.ts';
 import { performIssueAction } from '../../src/modules/issues/service.ts';
-import type { Actor } from '../../src/actor.ts';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let chromium: Awaited<ReturnType<typeof launchBrowser>>;
@@ -36,21 +35,7 @@ async function escalatedIssue(title: string): Promise<number> {
       createdAt: new Date(now.getTime() - 48 * 60 * MINUTE),
     },
   });
-  const staff: Actor = {
-    userId: world.users.community.id,
-    username: 'community',
-    displayName: 'community',
-    role: 'community',
-    communityId: world.community.id,
-    estateIds: [world.estateA.id, world.estateB.id],
-    homeEstateId: null,
-    unitId: null,
-    buildingId: null,
-    isTenant: false,
-    orgName: '',
-    locale: 'zh-CN',
-    sessionId: 'e2e',
-  };
+  const staff = actorFor(world.users.community, [world.estateA.id, world.estateB.id], { communityId: world.community.id });
   await performIssueAction(db, staff, issue.id, 'accept', { party: 'property', dueAt: new Date(now.getTime() + 10 * 24 * 60 * MINUTE) }, { now: new Date(now.getTime() - 47 * 60 * MINUTE) });
   await performIssueAction(db, staff, issue.id, 'escalate', { note: '需三方议定' }, { now: new Date(now.getTime() - 24 * 60 * MINUTE) });
   return issue.id;

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import type { Actor } from '../../src/actor.ts';
 import { DEFAULT_CATEGORIES } from '../../src/domain/deadlines.ts';
 import { hashPassword } from '../../src/lib/password.ts';
 
@@ -72,3 +73,30 @@ export async function makeWorld(db: PrismaClient) {
   };
 }
 export type World = Awaited<ReturnType<typeof makeWorld>>;
+
+/**
+ * An Actor for calling services directly (seeding a test's history through the real workflow), the
+ * shape the session plugin builds for a signed-in user.
+ */
+export function actorFor(
+  user: { id: number; username: string; role: string },
+  estateIds: number[],
+  extra: Partial<Actor> = {},
+): Actor {
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.username,
+    role: user.role as Actor['role'],
+    communityId: null,
+    estateIds,
+    homeEstateId: null,
+    unitId: null,
+    buildingId: null,
+    isTenant: false,
+    orgName: '',
+    locale: 'zh-CN',
+    sessionId: 'test',
+    ...extra,
+  };
+}

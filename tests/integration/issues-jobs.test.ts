@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
+import { actorFor, makeWorld, type World } from '../helpers/world.ts';
 import { loginAs } from '../helpers/client.ts';
 import { JOBS } from '../../src/scheduler.ts';
 import { autoCloseJob, overdueJob } from '../../src/modules/issues/jobs.ts';
@@ -51,21 +51,7 @@ describe('scheduled jobs of the issue workflow', () => {
   it('tells the community staff once when an issue passes its response or resolution deadline', async () => {
     const start = t.clock.now;
     const unanswered = await makeIssue(t.app, world, { category: 'sanitation', createdAt: start });
-    const staffActor: Actor = {
-      userId: world.users.community.id,
-      username: 'community',
-      displayName: 'community',
-      role: 'community',
-      communityId: world.community.id,
-      estateIds: [world.estateA.id, world.estateB.id],
-      homeEstateId: null,
-      unitId: null,
-      buildingId: null,
-      isTenant: false,
-      orgName: '',
-      locale: 'zh-CN',
-      sessionId: 'test',
-    };
+    const staffActor = actorFor(world.users.community, [world.estateA.id, world.estateB.id], { communityId: world.community.id });
     const slow = await makeIssue(t.app, world, { category: 'sanitation', state: 'in_progress', assignedParty: 'property', createdAt: start });
     const other = await makeIssue(t.app, world, { category: 'sanitation', estateId: world.estateC.id, buildingId: null, reporterId: world.users.residentC.id, createdAt: start });
     const done = await makeIssue(t.app, world, { category: 'sanitation', state: 'closed', createdAt: start });

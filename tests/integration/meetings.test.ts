@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
+import { actorFor, makeWorld, type World } from '../helpers/world.ts';
 import { Client, loginAs } from '../helpers/client.ts';
-import type { Actor } from '../../src/actor.ts';
 import { performIssueAction } from '../../src/modules/issues/service.ts';
 
 let t: TestApp;
@@ -12,23 +11,8 @@ let staff: Client;
 const START = new Date('2026-11-20T02:00:00Z'); // 10:00 in Shanghai
 const HOUR = 3_600_000;
 
-function actorOf(user: { id: number; username: string; role: string }, estateIds: number[], communityId: number | null): Actor {
-  return {
-    userId: user.id,
-    username: user.username,
-    displayName: user.username,
-    role: user.role as Actor['role'],
-    communityId,
-    estateIds,
-    homeEstateId: null,
-    unitId: null,
-    buildingId: null,
-    isTenant: false,
-    orgName: '',
-    locale: 'zh-CN',
-    sessionId: 'test',
-  };
-}
+const actorOf = (user: { id: number; username: string; role: string }, estateIds: number[], communityId: number | null) =>
+  actorFor(user, estateIds, { communityId });
 
 let issueSeq = 0;
 /** An issue of estate A walked to awaiting_meeting through the real workflow, escalated at `escalatedAt`. */
