@@ -41,3 +41,12 @@ export default fp<{ databaseFile: string }>(
   },
   { name: 'db' },
 );
+
+/**
+ * The one transaction convention (STYLE.md, 7): commands take a `DbTx`; whoever starts the use case
+ * opens the transaction once, here. Nothing inspects a client at run time to guess whether it is
+ * already inside one.
+ */
+export function inTransaction<T>(db: Db, fn: (tx: DbTx) => Promise<T>): Promise<T> {
+  return db.$transaction(fn);
+}

@@ -1,0 +1,44 @@
+/**
+ * Which module owns which table (STYLE.md: "each table belongs to one module"). Only the owner queries
+ * or writes a model; every other module asks the owner's front door (`modules/<m>/index.ts`).
+ * The demo seed (src/seed) is data, not a module: it writes through Prisma directly and is exempt.
+ */
+export const MODEL_OWNERS: Record<string, string> = {
+  // reference data: places and the things that hang off them
+  community: 'places',
+  estate: 'places',
+  building: 'places',
+  unit: 'places',
+  category: 'places',
+  setting: 'places',
+  // owners of record
+  owner: 'roster',
+  ownerUnit: 'roster',
+  // people and their sessions
+  user: 'auth',
+  userEstate: 'auth',
+  session: 'auth',
+  // the workflow
+  issue: 'issues',
+  issueEvent: 'issues',
+  comment: 'issues',
+  support: 'issues',
+  attachment: 'attachments',
+  // joint meetings
+  meeting: 'meetings',
+  meetingEstate: 'meetings',
+  meetingParticipant: 'meetings',
+  agendaItem: 'meetings',
+  decision: 'meetings',
+  actionItem: 'meetings',
+  // fund votes and the ledger
+  fundProposal: 'votes',
+  fundProposalBuilding: 'votes',
+  voteUnit: 'votes',
+  ballot: 'votes',
+  ballotChange: 'votes',
+  fundLedgerEntry: 'ledger',
+  // what is published and who is told
+  notice: 'notices',
+  notification: 'notifications',
+};
