@@ -1,0 +1,4 @@
+// Front door of the roster module: the only file other modules (and app.ts) may import.
+// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+export { default as rosterRoutes } from './routes.ts';
+export * from './service.ts';
