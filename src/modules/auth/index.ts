@@ -3,3 +3,4 @@
 export { default as authRoutes } from './routes.ts';
 export * from './guards.ts';
 export * from './service.ts';
+export * from './people.ts';
