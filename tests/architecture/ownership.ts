@@ -11,6 +11,7 @@ export const MODEL_OWNERS: Record<string, string> = {
   unit: 'places',
   category: 'places',
   setting: 'places',
+  outsideUnit: 'places',
   // owners of record
   owner: 'roster',
   ownerUnit: 'roster',
@@ -18,6 +19,13 @@ export const MODEL_OWNERS: Record<string, string> = {
   user: 'auth',
   userEstate: 'auth',
   session: 'auth',
+  accountToken: 'auth',
+  loginThrottle: 'auth',
+  knownDevice: 'auth',
+  // residents joining an estate
+  registration: 'registrations',
+  // the append-only record of every change of rights or records
+  auditEntry: 'audit',
   // the workflow
   issue: 'issues',
   issueEvent: 'issues',
