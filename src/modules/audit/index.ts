@@ -1,0 +1,2 @@
+// Front door of the audit module: the append-only log of every change of rights or records.
+export { recordAudit, type AuditInput, type AuditWho } from './commands.ts';
