@@ -13,21 +13,29 @@ import viewsPlugin from './plugins/views.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import errorsPlugin from './plugins/errors.ts';
 import { bufferUpload } from './plugins/uploads.ts';
-import authRoutes from './modules/auth/routes.ts';
-import homeRoutes from './modules/home/routes.ts';
-import issueRoutes from './modules/issues/routes.ts';
-import attachmentRoutes from './modules/attachments/routes.ts';
-import noticeRoutes from './modules/notices/routes.ts';
-import meetingRoutes from './modules/meetings/routes.ts';
-import notificationRoutes from './modules/notifications/routes.ts';
-import dashboardRoutes from './modules/dashboard/routes.ts';
-import voteRoutes from './modules/votes/routes.ts';
-import rosterRoutes from './modules/roster/routes.ts';
-import ledgerRoutes from './modules/ledger/routes.ts';
+import type { ScheduledJob } from './scheduler.ts';
+import { attachmentsRoutes } from './modules/attachments/index.ts';
+import { auditRoutes } from './modules/audit/index.ts';
+import { authRoutes, sessionStore, jobs as authJobs } from './modules/auth/index.ts';
+import { dashboardRoutes } from './modules/dashboard/index.ts';
+import { homeRoutes } from './modules/home/index.ts';
+import { issuesRoutes, jobs as issuesJobs } from './modules/issues/index.ts';
+import { ledgerRoutes } from './modules/ledger/index.ts';
+import { meetingsRoutes, canSeeMeeting, jobs as meetingsJobs } from './modules/meetings/index.ts';
+import { noticesRoutes } from './modules/notices/index.ts';
+import { notificationsRoutes, unreadCount, jobs as notificationsJobs } from './modules/notifications/index.ts';
+import { placesRoutes } from './modules/places/index.ts';
+import { rosterRoutes } from './modules/roster/index.ts';
+import { registrationsRoutes } from './modules/registrations/index.ts';
+import { votesRoutes, jobs as votesJobs } from './modules/votes/index.ts';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface BuildOptions {
+/** Every module's scheduled jobs, in the order they run. Notification delivery comes last: it hands on
+ * what the jobs before it (and every request since the last run) wrote. */
+const JOBS: readonly ScheduledJob[] = [...authJobs, ...issuesJobs, ...meetingsJobs, ...votesJobs, ...notificationsJobs];
+
+interface BuildOptions {
   /** The clock every rule reads; tests inject their own. */
   now?: () => Date;
   logger?: boolean | object;
@@ -52,6 +60,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   });
   app.decorate('config', config);
   app.decorate('now', now);
+  app.decorate('jobs', JOBS);
 
   await app.register(cookie, { secret: config.cookieSecret });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -70,24 +79,27 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     },
   });
   await app.register(dbPlugin, { databaseFile: config.databaseFile });
-  await app.register(sessionPlugin, { config, now });
+  await app.register(sessionPlugin, { config, now, store: sessionStore(app.db) });
   await app.register(securityPlugin);
   await app.register(staticPlugin, { root: ROOT });
-  await app.register(viewsPlugin, { root: ROOT });
+  await app.register(viewsPlugin, { root: ROOT, unreadCount: (userId) => unreadCount(app.db, userId) });
   await app.register(csrfPlugin, { config });
   await app.register(errorsPlugin);
 
   await app.register(homeRoutes);
   await app.register(authRoutes);
-  await app.register(issueRoutes);
-  await app.register(attachmentRoutes);
-  await app.register(noticeRoutes);
-  await app.register(meetingRoutes);
-  await app.register(notificationRoutes);
+  await app.register(issuesRoutes);
+  await app.register(attachmentsRoutes);
+  await app.register(noticesRoutes, { canSeeMeeting: (actor, meetingId) => canSeeMeeting(app.db, actor, meetingId) });
+  await app.register(meetingsRoutes);
+  await app.register(notificationsRoutes);
   await app.register(dashboardRoutes);
-  await app.register(voteRoutes);
+  await app.register(votesRoutes);
   await app.register(rosterRoutes);
   await app.register(ledgerRoutes);
+  await app.register(placesRoutes);
+  await app.register(auditRoutes);
+  await app.register(registrationsRoutes);
 
   return app;
 }

@@ -1,5 +1,8 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_DATABASE_URL, databaseFileFromUrl } from './db-url.ts';
+
+export type TrustProxy = false | string[];
 
 /** Typed configuration from the environment. Every key is documented in .env.example. */
 export interface AppConfig {
@@ -12,14 +15,16 @@ export interface AppConfig {
   cookieSecure: boolean;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
-  loginMaxFailuresPerAccount: number;
-  loginMaxFailuresPerAddress: number;
-  loginWindowMinutes: number;
   uploadMaxBytes: number;
   uploadMaxFiles: number;
   seedDemo: boolean;
   logLevel: string;
-  trustProxy: boolean;
+  /**
+   * Which proxies may tell the client's address through X-Forwarded-For (Fastify's `trustProxy`): false
+   * (none, the default: the socket's address is the client's), or a list of addresses and CIDR ranges. The login throttle counts failures per client address, so trusting a header any client
+   * can write would let one attacker pose as everyone, or the proxy's address would stand for everyone.
+   */
+  trustProxy: TrustProxy;
   /** Run the in-process scheduler (auto-close, reminders, vote closing). Tests drive jobs directly. */
   scheduler: boolean;
   schedulerIntervalSeconds: number;
@@ -41,6 +46,37 @@ function bool(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean 
   throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: empty/false (trust no proxy), or a comma-separated list of the reverse proxies' addresses
+ * or CIDR ranges (`127.0.0.1,10.0.0.0/8`; also `loopback`, `linklocal`, `uniquelocal`). `true` and hop
+ * counts are refused: trusting every hop takes the address from whatever the client writes, and
+ * Fastify 5 ignores hop counts (a direct client could claim enough hops), so a proxy must be named.
+ */
+export function trustProxy(raw: string | undefined): TrustProxy {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const bitsOk =
+      bits === undefined ||
+      (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32)) ||
+      (family === 4 && isIP(bits) === 4);
+    if (!PROXY_NAMES.has(entry) && (family === 0 || !bitsOk || extra !== undefined)) {
+      throw new Error(
+        `TRUST_PROXY must be false or the proxies' addresses/CIDR ranges separated by commas (e.g. 127.0.0.1 or 10.0.0.0/8), got "${raw}"`,
+      );
+    }
+  }
+  return entries;
+}
+
 const DEV_COOKIE_SECRET = 'sanfang-development-cookie-secret-change-me-0123456789';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -59,14 +95,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cookieSecure: bool('COOKIE_SECURE', production, env),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 120, env),
     sessionMaxHours: int('SESSION_MAX_HOURS', 24 * 7, env),
-    loginMaxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, env),
-    loginMaxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 20, env),
-    loginWindowMinutes: int('LOGIN_WINDOW_MINUTES', 15, env),
     uploadMaxBytes: int('UPLOAD_MAX_BYTES', 5 * 1024 * 1024, env),
     uploadMaxFiles: int('UPLOAD_MAX_FILES', 6, env),
     seedDemo: bool('SEED_DEMO', true, env),
     logLevel: env.LOG_LEVEL || 'info',
-    trustProxy: bool('TRUST_PROXY', false, env),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     scheduler: bool('SCHEDULER', true, env),
     schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, env),
   };

@@ -1,33 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import { deliverNotificationsJob } from './modules/notifications/jobs.ts';
-import { purgeExpiredSessions } from './plugins/session.ts';
-import { autoCloseJob, overdueJob } from './modules/issues/jobs.ts';
-import { meetingReminderJob } from './modules/meetings/jobs.ts';
-import { closeDueVotesJob, voteClosingReminderJob } from './modules/votes/jobs.ts';
 
 /**
  * A job the server runs on an interval. Each takes the app and "now" so tests can run it directly with
- * an injected clock instead of waiting.
+ * an injected clock instead of waiting. Modules declare their jobs (`jobs` in their index.ts); the app
+ * collects them into `app.jobs`, so this file imports no module.
  */
 export interface ScheduledJob {
   name: string;
   run(app: FastifyInstance, now: Date): Promise<unknown>;
 }
 
-export const JOBS: ScheduledJob[] = [
-  { name: 'purge-expired-sessions', run: (app, now) => purgeExpiredSessions(app.db, now, app.config.sessionIdleMinutes) },
-  autoCloseJob,
-  overdueJob,
-  meetingReminderJob,
-  closeDueVotesJob,
-  voteClosingReminderJob,
-  // last: it delivers what the jobs above (and every request since the last run) wrote
-  deliverNotificationsJob,
-];
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every module's scheduled jobs, in the order they run (buildApp wires them). */
+    jobs: readonly ScheduledJob[];
+  }
+}
 
 /** Runs every job once, in order; one failing job is logged and does not stop the others. */
 export async function runJobsOnce(app: FastifyInstance, now: Date): Promise<void> {
-  for (const job of JOBS) {
+  for (const job of app.jobs) {
     try {
       await job.run(app, now);
     } catch (err) {

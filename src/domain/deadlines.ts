@@ -75,7 +75,7 @@ export interface DefaultCategory extends CategoryDeadlines {
 }
 
 /*
- * DOMAIN.md's defaults, after 12345 practice. Where it leaves a number open:
+ * The defaults of docs/domain.md (Deadlines), after 12345 practice. Where it leaves a number open:
  * - Emergencies resolve in 24 h: the danger (entrapment, dead fire system, flooding) must be ended within
  *   the day. Facade at risk is the exception: the 2 h response makes it safe (cordon, remove loose
  *   pieces), but the repair needs scaffolding and often the fund, so it resolves in the complex 15 days.

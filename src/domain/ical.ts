@@ -59,7 +59,10 @@ export function escapeText(value: string): string {
 /** `20250301T013000Z`: the UTC DATE-TIME form (RFC 5545 §3.3.5, form #2). Milliseconds are dropped. */
 export function formatUtcDateTime(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new RangeError('iCalendar: invalid date');
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /**

@@ -8,11 +8,7 @@ export function sniffImage(data: Uint8Array): ImageMime | null {
   if (data.length >= 4 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (data.length >= 8 && png.every((b, i) => data[i] === b)) return 'image/png';
-  if (
-    data.length >= 12 &&
-    ascii(data, 0, 4) === 'RIFF' &&
-    ascii(data, 8, 12) === 'WEBP'
-  ) return 'image/webp';
+  if (data.length >= 12 && ascii(data, 0, 4) === 'RIFF' && ascii(data, 8, 12) === 'WEBP') return 'image/webp';
   return null;
 }
 

@@ -1,11 +1,11 @@
 /**
- * The issue (诉求) workflow of DOMAIN.md: its states, who may move an issue out of each, and what each
+ * The issue (诉求) workflow of docs/domain.md: its states, who may move an issue out of each, and what each
  * move must carry.
  *
  * Pure: the caller loads the issue and works out who the actor is to it (reporter? assigned party?), asks
  * `transition`, then writes the new state and its IssueEvent in one transaction.
  *
- * Hand-off (转办) semantics, decided here because DOMAIN.md only names the move:
+ * Hand-off (转办) semantics, decided here because the specification only names the move:
  * - Only the assigned party hands off, and only from in_progress: the party has taken the issue and looked
  *   at it, so the event on the timeline is a party declining it after inspection, which is what bouncing
  *   (推诿) counts. A party that thinks it was wrongly assigned before starting escalates instead.
@@ -17,6 +17,12 @@
  *   assignment), so it sets a new party and due date and does not count towards bouncing. It may keep the
  *   same party, which is how the community grants more time.
  */
+
+import type { FieldError } from '../errors.ts';
+import type { Role } from './roles.ts';
+
+// One Role and one FieldError in the app (roles.ts, errors.ts): re-exported for this rule's callers.
+export type { FieldError, Role };
 
 export const ISSUE_STATES = {
   submitted: 'submitted',
@@ -41,9 +47,6 @@ export const OPEN_STATES: readonly IssueState[] = [
   ISSUE_STATES.awaiting_meeting,
   ISSUE_STATES.awaiting_vote,
 ];
-
-export const ROLES = ['resident', 'property', 'committee', 'community', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 /** Who an issue is assigned to. 'outside' is an outside unit (e.g. the community police officer). */
 export const PARTIES = ['property', 'committee', 'community', 'outside'] as const;
@@ -186,8 +189,7 @@ function mayMove(by: Mover, actor: Actor | SystemActor): boolean {
 
 export type TransitionError = 'invalid_action_for_state' | 'not_allowed_for_role';
 export type TransitionResult =
-  | { readonly ok: true; readonly to: IssueState }
-  | { readonly ok: false; readonly error: TransitionError };
+  { readonly ok: true; readonly to: IssueState } | { readonly ok: false; readonly error: TransitionError };
 
 export function transition(state: IssueState, actor: Actor | SystemActor, action: IssueAction): TransitionResult {
   const rule = TRANSITIONS[state][action];
@@ -243,11 +245,11 @@ export interface TransitionInput {
   readonly rating?: string | null | undefined;
 }
 
-export type FieldErrorCode = 'required' | 'too_long' | 'invalid' | 'same_party' | 'in_past';
-export interface FieldError {
+/** The codes `validateTransitionInput` gives, on the fields of TRANSITION_FIELDS. */
+type TransitionFieldError = FieldError & {
   readonly field: TransitionField;
-  readonly code: FieldErrorCode;
-}
+  readonly code: 'required' | 'too_long' | 'invalid' | 'same_party' | 'in_past';
+};
 
 /** In characters (code points) of the trimmed text, which is what the caller stores. */
 export const MAX_TEXT_LENGTH = 2000;
@@ -270,9 +272,9 @@ export function validateTransitionInput(
   input: TransitionInput,
   currentParty: Party | null,
   now: Date,
-): FieldError[] {
+): TransitionFieldError[] {
   const required = REQUIRED_FIELDS[action];
-  const errors: FieldError[] = [];
+  const errors: TransitionFieldError[] = [];
 
   for (const field of ['note', 'reason'] as const) {
     const text = input[field]?.trim() ?? '';

@@ -1,14 +1,10 @@
 /**
  * Rules of the 三方联席会议 (joint meeting): scheduling, double-booking, the three-party quorum, the agenda,
- * decisions, and the plan for applying the minutes. Pure: the caller loads the rows and passes `now`;
- * the service runs the plan in one transaction.
+ * and the parties. Pure: the caller loads the rows and passes `now`. Decisions and applying the minutes
+ * are in meeting-decisions.ts, the meeting's statuses in meeting-status.ts.
  */
 
 export const MEETING_KINDS = ['regular', 'ad_hoc', 'emergency'] as const;
-export type MeetingKind = (typeof MEETING_KINDS)[number];
-
-export const MEETING_STATUSES = ['scheduled', 'held', 'closed', 'cancelled'] as const;
-export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 
 export const PARTICIPANT_PARTIES = ['community', 'property', 'committee', 'resident_rep'] as const;
 export type ParticipantParty = (typeof PARTICIPANT_PARTIES)[number];
@@ -16,9 +12,6 @@ export type ParticipantParty = (typeof PARTICIPANT_PARTIES)[number];
 /** The three parties of 三方联动. Resident representatives attend but are not one of them. */
 export const REQUIRED_PARTIES = ['community', 'property', 'committee'] as const;
 export type RequiredParty = (typeof REQUIRED_PARTIES)[number];
-
-export const DECISION_KINDS = ['assign', 'open_vote', 'reject', 'defer'] as const;
-export type DecisionKind = (typeof DECISION_KINDS)[number];
 
 /** Who a meeting may hand an issue to; `outside` is a body beyond the three (e.g. 供电公司, 社区民警). */
 export const ASSIGNABLE_PARTIES = ['property', 'committee', 'community', 'outside'] as const;
@@ -29,22 +22,19 @@ const HOUR_MS = 60 * MINUTE_MS;
 
 export const MEETING_TITLE_MAX = 100;
 export const MEETING_PLACE_MAX = 100;
-export const MEETING_MAX_DURATION_MS = 12 * HOUR_MS;
+const MEETING_MAX_DURATION_MS = 12 * HOUR_MS;
 /**
  * An emergency meeting (lift entrapment, severe leak) is often convened on the spot and entered once it is
  * under way, so it may start up to 2 hours back, the same window as the emergency response deadline.
  * Regular and ad hoc meetings are planned ahead and must not start in the past.
  */
-export const EMERGENCY_BACKDATE_MS = 2 * HOUR_MS;
+const EMERGENCY_BACKDATE_MS = 2 * HOUR_MS;
 
-/** The issue state a meeting decides on (see the issue workflow). */
-const AWAITING_MEETING = 'awaiting_meeting';
-
-function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+export function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
   return (list as readonly unknown[]).includes(value);
 }
 
-function isValidDate(value: Date | null | undefined): value is Date {
+export function isValidDate(value: Date | null | undefined): value is Date {
   return value instanceof Date && !Number.isNaN(value.getTime());
 }
 
@@ -66,14 +56,8 @@ export interface MeetingInput {
   now: Date;
 }
 
-export type MeetingField = 'title' | 'kind' | 'startsAt' | 'endsAt' | 'place';
-export type MeetingErrorCode =
-  | 'required'
-  | 'invalid'
-  | 'too_long'
-  | 'in_past'
-  | 'before_start'
-  | 'too_long_duration';
+type MeetingField = 'title' | 'kind' | 'startsAt' | 'endsAt' | 'place';
+type MeetingErrorCode = 'required' | 'invalid' | 'too_long' | 'in_past' | 'before_start' | 'too_long_duration';
 export interface MeetingFieldError {
   field: MeetingField;
   code: MeetingErrorCode;
@@ -115,7 +99,7 @@ export function validateMeetingInput(input: MeetingInput): MeetingFieldError[] {
   return errors;
 }
 
-export interface Interval {
+interface Interval {
   startsAt: Date;
   endsAt: Date;
 }
@@ -125,9 +109,7 @@ export interface Interval {
  * An empty interval contains no instant, so it overlaps nothing.
  */
 export function overlaps(a: Interval, b: Interval): boolean {
-  return (
-    a.startsAt < a.endsAt && b.startsAt < b.endsAt && a.startsAt < b.endsAt && b.startsAt < a.endsAt
-  );
+  return a.startsAt < a.endsAt && b.startsAt < b.endsAt && a.startsAt < b.endsAt && b.startsAt < a.endsAt;
 }
 
 export interface BookedMeeting extends Interval {
@@ -137,7 +119,7 @@ export interface BookedMeeting extends Interval {
   status?: string;
 }
 
-export interface DoubleBooking {
+interface DoubleBooking {
   userId: number;
   /** Ordered by start, then meeting id. */
   conflicts: BookedMeeting[];
@@ -201,7 +183,7 @@ export interface FreeAgendaItem {
   position?: number;
 }
 
-export interface ProposedAgendaItem {
+interface ProposedAgendaItem {
   position: number;
   title: string;
   /** null for a free item. */
@@ -223,14 +205,9 @@ function compareAgendaIssues(a: AgendaIssue, b: AgendaIssue): number {
  * a free item with a position is placed there (in position order, ties in the given order, each after the
  * previous one placed), so the issues' order among themselves never changes.
  */
-export function buildAgenda(
-  issues: readonly AgendaIssue[],
-  freeItems: readonly FreeAgendaItem[],
-): ProposedAgendaItem[] {
+export function buildAgenda(issues: readonly AgendaIssue[], freeItems: readonly FreeAgendaItem[]): ProposedAgendaItem[] {
   type Entry = Omit<ProposedAgendaItem, 'position'>;
-  const entries: Entry[] = [...issues]
-    .sort(compareAgendaIssues)
-    .map((issue) => ({ title: issue.title, issueId: issue.issueId }));
+  const entries: Entry[] = [...issues].sort(compareAgendaIssues).map((issue) => ({ title: issue.title, issueId: issue.issueId }));
   for (const item of freeItems) {
     if (item.position === undefined) entries.push({ title: item.title, issueId: null });
   }
@@ -268,166 +245,4 @@ export function reorder<T extends { id: number; position: number }>(
     if (moved !== undefined) ordered.splice(to, 0, moved);
   }
   return ordered.map((item, index) => ({ ...item, position: index + 1 }));
-}
-
-// ───────────────────────────── decisions ─────────────────────────────
-
-/** A decision as recorded on an agenda item (unchecked form values). */
-export interface DecisionInput {
-  kind: string;
-  party?: string | null;
-  dueAt?: Date | null;
-  reason?: string | null;
-  /** Amount the fund vote will ask for, in fen (分). */
-  amountFen?: number | null;
-}
-
-export type DecisionField = 'kind' | 'issue' | 'party' | 'dueAt' | 'reason' | 'amountFen';
-export type DecisionErrorCode =
-  | 'required'
-  | 'invalid'
-  | 'in_past'
-  | 'not_awaiting_meeting'
-  | 'free_item_no_decision';
-export interface DecisionFieldError {
-  field: DecisionField;
-  code: DecisionErrorCode;
-}
-
-/** What a valid decision does to its issue; the fields each action needs, and only those. */
-export type DecisionOutcome =
-  | { action: 'meeting_assign'; party: AssignableParty; dueAt: Date }
-  | { action: 'meeting_open_vote'; amountFen: number }
-  | { action: 'meeting_reject'; reason: string }
-  | { action: 'meeting_defer'; reason?: string };
-
-type DecisionReading = { ok: true; outcome: DecisionOutcome | null } | { ok: false; errors: DecisionFieldError[] };
-
-/** Checks a decision and, when valid, says what it does (null: a deferred free item, which moves no issue). */
-function readDecision(decision: DecisionInput, issueState: string | null, now: Date): DecisionReading {
-  const { kind } = decision;
-  if (!isOneOf(DECISION_KINDS, kind)) {
-    return { ok: false, errors: [{ field: 'kind', code: kind === '' ? 'required' : 'invalid' }] };
-  }
-  const reason = decision.reason?.trim() ?? '';
-
-  // A free item has no issue to move; it can only be carried to the next meeting.
-  if (issueState === null) {
-    if (kind === 'defer') return { ok: true, outcome: null };
-    return { ok: false, errors: [{ field: 'kind', code: 'free_item_no_decision' }] };
-  }
-
-  const errors: DecisionFieldError[] = [];
-  // Only a joint meeting moves an issue out of awaiting_meeting; once it has moved (another meeting decided),
-  // a decision recorded here no longer applies.
-  if (issueState !== AWAITING_MEETING) errors.push({ field: 'issue', code: 'not_awaiting_meeting' });
-
-  let outcome: DecisionOutcome | undefined;
-  switch (kind) {
-    case 'assign': {
-      const { party, dueAt } = decision;
-      if (party === undefined || party === null || party === '') errors.push({ field: 'party', code: 'required' });
-      else if (!isOneOf(ASSIGNABLE_PARTIES, party)) errors.push({ field: 'party', code: 'invalid' });
-      if (dueAt === undefined || dueAt === null) errors.push({ field: 'dueAt', code: 'required' });
-      else if (!isValidDate(dueAt)) errors.push({ field: 'dueAt', code: 'invalid' });
-      else if (dueAt.getTime() <= now.getTime()) errors.push({ field: 'dueAt', code: 'in_past' });
-      if (isOneOf(ASSIGNABLE_PARTIES, party) && isValidDate(dueAt)) {
-        outcome = { action: 'meeting_assign', party, dueAt };
-      }
-      break;
-    }
-    case 'open_vote': {
-      // The owners vote on using a stated sum of the fund; a vote without one cannot be put.
-      const { amountFen } = decision;
-      if (amountFen === undefined || amountFen === null) errors.push({ field: 'amountFen', code: 'required' });
-      else if (!Number.isSafeInteger(amountFen) || amountFen <= 0) errors.push({ field: 'amountFen', code: 'invalid' });
-      else outcome = { action: 'meeting_open_vote', amountFen };
-      break;
-    }
-    case 'reject':
-      // The resident is shown why (rejected is terminal).
-      if (reason === '') errors.push({ field: 'reason', code: 'required' });
-      else outcome = { action: 'meeting_reject', reason };
-      break;
-    case 'defer':
-      outcome = reason === '' ? { action: 'meeting_defer' } : { action: 'meeting_defer', reason };
-      break;
-  }
-  if (errors.length > 0 || outcome === undefined) return { ok: false, errors };
-  return { ok: true, outcome };
-}
-
-/** Field errors of a decision on an agenda item; `issueState` is null for a free item. Empty: valid. */
-export function validateDecision(
-  decision: DecisionInput,
-  issueState: string | null,
-  now: Date,
-): DecisionFieldError[] {
-  const reading = readDecision(decision, issueState, now);
-  return reading.ok ? [] : reading.errors;
-}
-
-// ───────────────────────────── applying the minutes ─────────────────────────────
-
-export interface MinutesItem {
-  agendaItemId: number;
-  /** null for a free item. */
-  issueId: number | null;
-  /** The issue's current state; null for a free item. */
-  issueState: string | null;
-  decision: DecisionInput | null;
-}
-
-export type ApplyStep = { agendaItemId: number; issueId: number } & DecisionOutcome;
-
-export type ApplyPlan =
-  | { ok: true; steps: ApplyStep[] }
-  | { ok: false; reason: 'already_applied' }
-  /** Only a held meeting's minutes apply: scheduled has not met, cancelled never will, closed is final. */
-  | { ok: false; reason: 'not_held' }
-  /** Decisions are held; the minutes record which party was absent. */
-  | { ok: false; reason: 'parties_missing'; missing: RequiredParty[] }
-  | { ok: false; reason: 'no_decisions' }
-  /** E.g. a due date that passed since the decision was recorded, or an issue another meeting decided. */
-  | { ok: false; reason: 'invalid_decisions'; errors: { agendaItemId: number; errors: DecisionFieldError[] }[] };
-
-/**
- * The steps that applying the minutes performs, in agenda order, all or nothing. An issue item without a
- * decision is deferred to the next meeting, unless its issue has already left awaiting_meeting (another
- * meeting decided it), which leaves nothing to do. Free items move no issue and produce no step.
- */
-export function planApplyMinutes(
-  meeting: { status: string; appliedAt: Date | null },
-  attendance: readonly AttendanceRecord[],
-  items: readonly MinutesItem[],
-  now: Date,
-): ApplyPlan {
-  if (meeting.appliedAt !== null) return { ok: false, reason: 'already_applied' };
-  if (meeting.status !== 'held') return { ok: false, reason: 'not_held' };
-  const presence = allThreePartiesPresent(attendance);
-  if (!presence.ok) return { ok: false, reason: 'parties_missing', missing: presence.missing };
-  // Applying minutes that decide nothing is almost certainly a slip; an explicit defer is a decision.
-  if (items.every((item) => item.decision === null)) return { ok: false, reason: 'no_decisions' };
-
-  const steps: ApplyStep[] = [];
-  const errors: { agendaItemId: number; errors: DecisionFieldError[] }[] = [];
-  for (const { agendaItemId, issueId, issueState, decision } of items) {
-    if (issueId === null) {
-      if (decision === null) continue;
-      const reading = readDecision(decision, null, now);
-      if (!reading.ok) errors.push({ agendaItemId, errors: reading.errors });
-      continue;
-    }
-    // An issue item always has a state; a missing one cannot be awaiting the meeting.
-    const state = issueState ?? '';
-    if (decision === null) {
-      if (state === AWAITING_MEETING) steps.push({ agendaItemId, issueId, action: 'meeting_defer' });
-      continue;
-    }
-    const reading = readDecision(decision, state, now);
-    if (!reading.ok) errors.push({ agendaItemId, errors: reading.errors });
-    else if (reading.outcome !== null) steps.push({ agendaItemId, issueId, ...reading.outcome });
-  }
-  if (errors.length > 0) return { ok: false, reason: 'invalid_decisions', errors };
-  return { ok: true, steps };
 }

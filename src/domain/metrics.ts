@@ -1,9 +1,9 @@
 /**
- * The 三率 (response, resolution and satisfaction rates) of DOMAIN.md and the figures shown beside them,
+ * The 三率 (response, resolution and satisfaction rates) of docs/domain.md and the figures shown beside them,
  * derived from issue rows, never from kept counters.
  *
  * The caller chooses the issues "filed in a period" (by createdAt) and passes `now`, the moment the
- * figures are as of. Every metric is over valid issues only, i.e. not rejected. DOMAIN.md also counts a
+ * figures are as of. Every metric is over valid issues only, i.e. not rejected. The specification also counts a
  * timely rejection with reason as a response; since rejected issues leave the denominator too, that
  * clause is read as "a rejection is not a failure to respond": the issue drops out of the response rate
  * instead of counting against it (counting it above the line only would let the rate pass 100%).
@@ -145,10 +145,7 @@ export function computeMetrics(
     valid: valid.length,
     responseRate: rate(responded, valid.length),
     resolutionRate: rate(resolvedOnTime, resolutionDue),
-    satisfactionRate: rate(
-      ratings.satisfied * weight.den + ratings.basically_satisfied * weight.num,
-      rated * weight.den,
-    ),
+    satisfactionRate: rate(ratings.satisfied * weight.den + ratings.basically_satisfied * weight.num, rated * weight.den),
     ratings,
     medianAcceptMinutes: medianMinutes(acceptMs),
     medianResolveMinutes: medianMinutes(resolveMs),

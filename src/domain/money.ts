@@ -5,16 +5,16 @@
  */
 
 /** 10^12 fen = 100 亿元: far above any estate's maintenance fund, well inside Number.MAX_SAFE_INTEGER. */
-export const MAX_FEN = 1_000_000_000_000;
+const MAX_FEN = 1_000_000_000_000;
 
 /** Exclusive area must be below 100 000 m² (i.e. at most 9 999 999 hundredths); a larger value is a typo. */
-export const AREA_LIMIT_CENTI_M2 = 10_000_000;
+const AREA_LIMIT_CENTI_M2 = 10_000_000;
 
-export type MoneyParseReason = 'empty' | 'not_a_number' | 'too_many_decimals' | 'negative' | 'too_large';
-export type MoneyParseResult = { ok: true; fen: number } | { ok: false; reason: MoneyParseReason };
+type MoneyParseReason = 'empty' | 'not_a_number' | 'too_many_decimals' | 'negative' | 'too_large';
+type MoneyParseResult = { ok: true; fen: number } | { ok: false; reason: MoneyParseReason };
 
-export type AreaParseReason = 'empty' | 'not_a_number' | 'too_many_decimals' | 'negative' | 'zero' | 'too_large';
-export type AreaParseResult = { ok: true; centiM2: number } | { ok: false; reason: AreaParseReason };
+type AreaParseReason = 'empty' | 'not_a_number' | 'too_many_decimals' | 'negative' | 'zero' | 'too_large';
+type AreaParseResult = { ok: true; centiM2: number } | { ok: false; reason: AreaParseReason };
 
 // Thousands separators are accepted only in correct groups of three, so a European decimal comma
 // ("1,5") is rejected instead of silently read as 15. Digits before or after the point may be omitted

@@ -1,6 +1,6 @@
 /**
  * Masking of personal data for people who may see that an issue exists but not who filed it
- * (DOMAIN.md: 张*, 138****1234).
+ * (docs/domain.md, Scope: 张*, 138****1234).
  */
 export function maskName(name: string): string {
   const chars = Array.from(name.trim());

@@ -10,9 +10,9 @@
  * Errors carry stable reason codes and the 1-based line in the file (header = line 1) for the UI to
  * translate; every bad row is reported, not only the first.
  */
-import { parse } from 'csv-parse/sync';
-import iconv from 'iconv-lite';
 import { formatArea, parseAreaToCentiM2 } from './money.ts';
+import { decodeSpreadsheetText, readCsvRecords, type CsvRecord } from './spreadsheet-csv.ts';
+import { rosterUnitKey } from './roster-units.ts';
 
 /** Larger files are split by the estate; this also bounds the work one upload can cause. */
 export const MAX_ROSTER_ROWS = 5000;
@@ -24,7 +24,7 @@ export const MAX_ROSTER_ROWS = 5000;
 export const DEVELOPER_OWNER_KEY = '__developer__';
 
 /** Longest accepted cell; anything longer is pasted garbage, not a name or a room number. */
-export const MAX_CELL_LENGTH = 100;
+const MAX_CELL_LENGTH = 100;
 
 // Floors run from basements (-1 ... -9) to the tallest residential towers; 0 does not exist in Chinese
 // floor numbering. A value outside is usually a room number typed into the floor column.
@@ -42,7 +42,7 @@ export const ROSTER_COLUMNS = [
   'owner_key',
   'developer_unsold',
 ] as const;
-export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
+type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 
 /** Chinese header first (what the template says), English second. */
 export const ROSTER_HEADERS: Readonly<Record<RosterColumn, readonly [string, string]>> = {
@@ -57,7 +57,7 @@ export const ROSTER_HEADERS: Readonly<Record<RosterColumn, readonly [string, str
   developer_unsold: ['开发商未售', 'developer_unsold'],
 };
 
-export type RosterErrorCode =
+type RosterErrorCode =
   // the file as a whole
   | 'empty_file'
   | 'bad_encoding'
@@ -116,95 +116,7 @@ export interface RosterRow {
   readonly developerUnsold: boolean;
 }
 
-export type RosterParseResult = { ok: true; rows: RosterRow[] } | { ok: false; errors: RosterError[] };
-
-export interface RosterUnit {
-  readonly building: string;
-  readonly entrance: string;
-  readonly room: string;
-  readonly floor: number;
-  readonly areaCentiM2: number;
-  readonly developerUnsold: boolean;
-  /** Distinct owner keys in file order; several for co-owned units. */
-  readonly ownerKeys: string[];
-  readonly lines: number[];
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Bytes to text
-
-type Decoded = { ok: true; text: string } | { ok: false; reason: 'empty_file' | 'bad_encoding' | 'not_csv' };
-
-function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
-  return prefix.every((byte, i) => bytes[i] === byte);
-}
-
-function decode(bytes: Uint8Array): Decoded {
-  if (bytes.length === 0) return { ok: false, reason: 'empty_file' };
-  // TextDecoder drops a leading BOM of its own encoding.
-  if (startsWith(bytes, [0xff, 0xfe])) return decodeStrict(bytes, 'utf-16le');
-  if (startsWith(bytes, [0xfe, 0xff])) return decodeStrict(bytes, 'utf-16be');
-  // An .xlsx (a zip archive) or other binary uploaded by mistake: say so instead of "bad encoding".
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || bytes.includes(0)) return { ok: false, reason: 'not_csv' };
-  const utf8 = decodeStrict(bytes, 'utf-8');
-  if (utf8.ok || startsWith(bytes, [0xef, 0xbb, 0xbf])) return utf8;
-  const text = iconv.decode(bytes, 'gb18030');
-  // iconv-lite substitutes U+FFFD for byte sequences that are not GB18030 either.
-  return text.includes('\uFFFD') ? { ok: false, reason: 'bad_encoding' } : { ok: true, text };
-}
-
-function decodeStrict(bytes: Uint8Array, encoding: string): Decoded {
-  try {
-    return { ok: true, text: new TextDecoder(encoding, { fatal: true }).decode(bytes) };
-  } catch {
-    return { ok: false, reason: 'bad_encoding' };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Text to records
-
-interface CsvRecord {
-  readonly line: number;
-  readonly cells: readonly string[];
-}
-
-type Records = { ok: true; records: CsvRecord[] } | { ok: false; error: RosterError };
-
-function readRecords(text: string): Records {
-  // csv-parse miscounts lines around CRLF inside quoted fields; with LF only its counts are exact.
-  // Line breaks inside a quoted cell become "\n", which the cell normalisation collapses anyway.
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  // Excel's "Unicode text" export separates with tabs; everything else here uses commas.
-  const header = lines.find((line) => line.trim() !== '') ?? '';
-  const delimiter = header.includes('\t') && !header.includes(',') ? '\t' : ',';
-  let lastRecordEnd = 0;
-  const records: CsvRecord[] = [];
-  try {
-    parse(lines.join('\n'), {
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      on_record: (cells, context) => {
-        lastRecordEnd = context.lines;
-        // context.lines is the line the record ends on; a quoted cell may span lines: report where it starts.
-        const innerBreaks = cells.reduce((sum, cell) => sum + (cell.match(/\n/g)?.length ?? 0), 0);
-        records.push({ line: context.lines - innerBreaks, cells });
-        return cells;
-      },
-    });
-    return { ok: true, records };
-  } catch (err) {
-    // For an unclosed quote csv-parse names the end of the file; the quote opened on the first
-    // non-blank line after the last complete record.
-    const code = (err as { code?: unknown }).code;
-    const reported = (err as { lines?: unknown }).lines;
-    const opening = lines.findIndex((line, i) => i >= lastRecordEnd && line.trim() !== '');
-    const line =
-      code === 'CSV_QUOTE_NOT_CLOSED' && opening >= 0 ? opening + 1 : typeof reported === 'number' ? reported : 1;
-    return { ok: false, error: { line, reason: 'csv_syntax' } };
-  }
-}
+type RosterParseResult = { ok: true; rows: RosterRow[] } | { ok: false; errors: RosterError[] };
 
 /** NFKC, whitespace (including line breaks and U+3000) collapsed to one space, trimmed. */
 function normaliseCell(raw: string | undefined): string {
@@ -349,10 +261,6 @@ function readRow(record: CsvRecord, index: ColumnIndex, errors: RosterError[]): 
 // ---------------------------------------------------------------------------------------------------
 // Rows against each other
 
-function unitKey(row: { building: string; entrance: string; room: string }): string {
-  return JSON.stringify([row.building, row.entrance, row.room]);
-}
-
 /** Names compared without spaces: Excel users pad two-character names ("张  三") to align columns. */
 function nameKey(name: string): string {
   return name.replace(/\s/g, '');
@@ -380,7 +288,7 @@ function crossCheck(drafts: readonly RowDraft[], errors: RosterError[]): void {
     }
 
     if (row.building === undefined || row.entrance === undefined || row.room === undefined) continue;
-    const key = unitKey({ building: row.building, entrance: row.entrance, room: row.room });
+    const key = rosterUnitKey({ building: row.building, entrance: row.entrance, room: row.room });
     const seen = units.get(key);
     if (seen === undefined) {
       units.set(key, {
@@ -431,11 +339,11 @@ function isBlank(record: CsvRecord): boolean {
 
 /** Parses an uploaded roster file. */
 export function parseRosterCsv(bytes: Uint8Array): RosterParseResult {
-  const decoded = decode(bytes);
+  const decoded = decodeSpreadsheetText(bytes);
   if (!decoded.ok) return { ok: false, errors: [{ line: 1, reason: decoded.reason }] };
 
-  const read = readRecords(decoded.text);
-  if (!read.ok) return { ok: false, errors: [read.error] };
+  const read = readCsvRecords(decoded.text);
+  if (!read.ok) return { ok: false, errors: [{ line: read.line, reason: 'csv_syntax' }] };
   // Excel writes rows of empty cells (",,,,") for formatted but empty rows; they are not data.
   const [header, ...data] = read.records.filter((record) => !isBlank(record));
   if (header === undefined) return { ok: false, errors: [{ line: 1, reason: 'empty_file' }] };
@@ -457,36 +365,17 @@ export function parseRosterCsv(bytes: Uint8Array): RosterParseResult {
 function completeRow(draft: RowDraft): RosterRow {
   const { line, building, entrance, room, floor, areaCentiM2, ownerName, phone, ownerKey, developerUnsold } = draft;
   if (
-    building === undefined || entrance === undefined || room === undefined || floor === undefined ||
-    areaCentiM2 === undefined || ownerName === undefined || phone === undefined || ownerKey === undefined ||
+    building === undefined ||
+    entrance === undefined ||
+    room === undefined ||
+    floor === undefined ||
+    areaCentiM2 === undefined ||
+    ownerName === undefined ||
+    phone === undefined ||
+    ownerKey === undefined ||
     developerUnsold === undefined
   ) {
     throw new Error(`roster line ${line}: a field was left unread without an error`);
   }
   return { line, building, entrance, room, floor, areaCentiM2, ownerName, phone, ownerKey, developerUnsold };
-}
-
-/** The distinct units of a parsed roster, in file order, each with its owners' keys. */
-export function groupRosterByUnit(rows: readonly RosterRow[]): RosterUnit[] {
-  const units = new Map<string, RosterUnit>();
-  for (const row of rows) {
-    const key = unitKey(row);
-    const unit = units.get(key);
-    if (unit === undefined) {
-      units.set(key, {
-        building: row.building,
-        entrance: row.entrance,
-        room: row.room,
-        floor: row.floor,
-        areaCentiM2: row.areaCentiM2,
-        developerUnsold: row.developerUnsold,
-        ownerKeys: [row.ownerKey],
-        lines: [row.line],
-      });
-    } else {
-      if (!unit.ownerKeys.includes(row.ownerKey)) unit.ownerKeys.push(row.ownerKey);
-      unit.lines.push(row.line);
-    }
-  }
-  return [...units.values()];
 }

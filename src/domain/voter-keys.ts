@@ -1,5 +1,5 @@
 /**
- * Who votes for a unit in an owners' vote (DOMAIN.md, Fund-use vote; SPC interpretation on building
+ * Who votes for a unit in an owners' vote (docs/domain.md, Fund-use votes; SPC interpretation on building
  * ownership art. 9: "一个专有部分按一人计算 ... 同一买受人拥有一个以上专有部分的 ... 按一人计算").
  *
  * The voter of a unit is its buyer, i.e. the exact set of its owners of record:
@@ -18,13 +18,13 @@
 
 export const DEVELOPER_VOTER_KEY = 'developer';
 
-export interface UnitOwnership {
+interface UnitOwnership {
   readonly unitId: number;
   readonly developerUnsold: boolean;
   readonly owners: readonly { readonly id: number; readonly isDeveloper: boolean }[];
 }
 
-export function ownerToken(ownerId: number): string {
+function ownerToken(ownerId: number): string {
   return `o:${ownerId}`;
 }
 

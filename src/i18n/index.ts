@@ -6,6 +6,10 @@ import { messages as notifications } from './messages/notifications.ts';
 import { messages as dashboard } from './messages/dashboard.ts';
 import { messages as meetings } from './messages/meetings.ts';
 import { messages as votes } from './messages/votes.ts';
+import { messages as registrations } from './messages/registrations.ts';
+import { messages as audit } from './messages/audit.ts';
+import { messages as places } from './messages/places.ts';
+import { messages as accounts } from './messages/accounts.ts';
 import type { Catalogue } from './types.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -29,6 +33,10 @@ const PARTS: Catalogue[] = [
   notifications,
   dashboard,
   votes,
+  registrations,
+  places,
+  audit,
+  accounts,
 ];
 
 function merge(parts: Catalogue[]): Record<Locale, Record<string, string>> {
@@ -61,7 +69,11 @@ export function translator(locale: Locale): Translate {
 }
 
 /** Picks the UI language: an explicit choice (cookie), then the account's, then Accept-Language, then zh-CN. */
-export function pickLocale(cookie: string | undefined, userLocale: string | undefined, acceptLanguage: string | undefined): Locale {
+export function pickLocale(
+  cookie: string | undefined,
+  userLocale: string | undefined,
+  acceptLanguage: string | undefined,
+): Locale {
   if (isLocale(cookie)) return cookie;
   if (isLocale(userLocale)) return userLocale;
   if (acceptLanguage && /^\s*en\b/i.test(acceptLanguage)) return 'en';

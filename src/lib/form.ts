@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ValidationFailed, type FieldError } from '../errors.ts';
+import { BadRequest, Conflict, InvalidTransition, ValidationFailed, type FieldError } from '../errors.ts';
 import type { UploadedFile } from '../plugins/uploads.ts';
 
 /**
@@ -87,7 +87,14 @@ export interface FormSteps<T extends TObject, L> {
   /** Does the work (one transaction in the service) and returns where to redirect (303). */
   act: (ctx: FormContext<Static<T>>, loaded: L) => Promise<string>;
   /** Renders the form again with inline errors; the pipeline sets the status to 400. */
-  render: (ctx: FormContext<Partial<Static<T>>> & { raw: Record<string, string | string[]> }, errors: FieldError[], loaded: L | undefined) => Promise<unknown>;
+  render: (
+    ctx: FormContext<Partial<Static<T>>> & { raw: Record<string, string | string[]> },
+    errors: FieldError[],
+    loaded: L,
+  ) => Promise<unknown>;
+  /** Optional: renders the page again when the thing acted on moved on meanwhile (a Conflict or an
+   * InvalidTransition from the service), so the user sees its new state; the pipeline sets the status to 409. */
+  conflict?: (ctx: FormContext<Static<T>>, error: Conflict | InvalidTransition, loaded: L) => Promise<unknown>;
 }
 
 /**
@@ -113,7 +120,22 @@ export function formHandler<T extends TObject, L = undefined>(steps: FormSteps<T
         reply.code(400);
         return steps.render({ ...ctx, raw: fields }, error.errors, loaded);
       }
+      if (steps.conflict && (error instanceof Conflict || error instanceof InvalidTransition)) {
+        reply.code(409);
+        return steps.conflict(ctx, error, loaded);
+      }
       throw error;
     }
   };
+}
+
+/** Renames the schema's field names in errors to the names the view shows them under (`amount` -> `fundAmount`). */
+export function errorsAs(errors: FieldError[], names: Readonly<Record<string, string>>): FieldError[] {
+  return errors.map((e) => ({ ...e, field: names[e.field] ?? e.field }));
+}
+
+/** `render` for a form whose fields nobody types (a button, the language switcher): a bad value there is
+ * a forged or broken request, answered with the 400 page rather than a form to redo. */
+export async function refuseForm(): Promise<never> {
+  throw new BadRequest();
 }

@@ -47,6 +47,6 @@ export default fp<{ databaseFile: string }>(
  * opens the transaction once, here. Nothing inspects a client at run time to guess whether it is
  * already inside one.
  */
-export function inTransaction<T>(db: Db, fn: (tx: DbTx) => Promise<T>): Promise<T> {
-  return db.$transaction(fn);
+export function inTransaction<T>(db: Db, fn: (tx: DbTx) => Promise<T>, options?: { timeout?: number }): Promise<T> {
+  return db.$transaction(fn, options);
 }

@@ -22,7 +22,12 @@ export default fp(
       if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
         return renderError(request, reply, 403, request.staleSession ? 'errors.sessionExpired' : 'errors.csrf');
       }
-      if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+      if (
+        code === 'FST_REQ_FILE_TOO_LARGE' ||
+        code === 'FST_FILES_LIMIT' ||
+        code === 'FST_PARTS_LIMIT' ||
+        code === 'FST_FIELDS_LIMIT'
+      ) {
         return renderError(request, reply, 413, 'errors.uploadTooLarge');
       }
       if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return renderError(request, reply, 413, 'errors.bodyTooLarge');
@@ -32,7 +37,12 @@ export default fp(
       const status = (error as FastifyError).statusCode;
       if (status && status >= 400 && status < 500) {
         request.log.info({ err: error }, 'client error');
-        return renderError(request, reply, status, (error as FastifyError).validation ? 'errors.validation' : 'errors.badRequest');
+        return renderError(
+          request,
+          reply,
+          status,
+          (error as FastifyError).validation ? 'errors.validation' : 'errors.badRequest',
+        );
       }
       request.log.error({ err: error }, 'unhandled error');
       return renderError(request, reply, 500, 'errors.internal');
@@ -60,7 +70,9 @@ async function renderError(
   params: Record<string, string | number> = {},
 ) {
   reply.code(status);
-  const wantsHtml = !String(request.headers.accept ?? '').includes('application/json') || String(request.headers.accept ?? '').includes('text/html');
+  const wantsHtml =
+    !String(request.headers.accept ?? '').includes('application/json') ||
+    String(request.headers.accept ?? '').includes('text/html');
   if (!wantsHtml) return reply.send({ error: messageKey, status });
   try {
     return await reply.page('error.njk', { status, messageKey, params });

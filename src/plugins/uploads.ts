@@ -27,24 +27,3 @@ export async function bufferUpload(part: MultipartFile): Promise<void> {
   };
   (part as unknown as { value: UploadedFile }).value = uploaded;
 }
-
-/** Reads a field of a multipart or urlencoded body as text ('' if absent). */
-export function fieldText(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  const one = Array.isArray(value) ? value[0] : value;
-  if (typeof one === 'string') return one;
-  if (one && typeof one === 'object' && 'value' in one && typeof one.value === 'string') return one.value;
-  return '';
-}
-
-/** The uploaded files of a field, skipping the empty part a browser sends when no file is chosen. */
-export function fieldFiles(body: unknown, name: string): UploadedFile[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  const parts = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  const files: UploadedFile[] = [];
-  for (const part of parts) {
-    const file = (part as { value?: unknown })?.value as UploadedFile | undefined;
-    if (file && file.kind === 'file' && (file.data.length > 0 || file.filename !== '')) files.push(file);
-  }
-  return files;
-}

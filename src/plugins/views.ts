@@ -22,7 +22,14 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ root: string }>(
+interface ViewsOptions {
+  root: string;
+  /** The signed-in user's unread notifications, shown in every page's header (the app passes the
+   * notifications module's count: this plugin imports no module). */
+  unreadCount: (userId: number) => Promise<number>;
+}
+
+export default fp<ViewsOptions>(
   async (app, opts) => {
     await app.register(fastifyView, {
       engine: { nunjucks },
@@ -36,6 +43,10 @@ export default fp<{ root: string }>(
           env.addFilter('maskName', (v: string) => maskName(v ?? ''));
           env.addFilter('maskPhone', (v: string) => maskPhone(v ?? ''));
           env.addFilter('isoLocal', (v: Date | null | undefined) => (v ? formatShanghaiLocal(new Date(v)) : ''));
+          // A place or category's name in the page's language: `{{ c | localName(locale) }}`.
+          env.addFilter('localName', (v: { nameZh: string; nameEn: string } | null | undefined, locale: string) =>
+            v ? (locale === 'zh-CN' ? v.nameZh : v.nameEn) : '',
+          );
         },
       },
     });
@@ -52,13 +63,7 @@ export default fp<{ root: string }>(
       const request = this.request;
       if (!request.t) setLocale(request);
       const actor = request.actor;
-      let unreadCount = 0;
-      if (actor && !request.isHtmx) {
-        // Every page shows this count, so it skips Prisma's query compiler (about 1.6 ms a call here,
-        // measured with tests/bench/profile.ts); plain SQL with quoted identifiers (portable to PostgreSQL) on the (userId, readAt) index.
-        const rows = await app.db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS n FROM "Notification" WHERE "userId" = ${actor.userId} AND "readAt" IS NULL`;
-        unreadCount = Number(rows[0]?.n ?? 0);
-      }
+      const unreadCount = actor && !request.isHtmx ? await opts.unreadCount(actor.userId) : 0;
       const locale = request.locale;
       const ctx = {
         t: request.t,

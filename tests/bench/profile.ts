@@ -13,15 +13,31 @@ import { loginAs } from '../helpers/client.ts';
 import { generate } from './dataset.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sanfang-profile-'));
-const config = { ...loadConfig({}), databaseFile: freshDatabase(dir), uploadDir: path.join(dir, 'uploads'), logLevel: 'warn', scheduler: false };
+const config = {
+  ...loadConfig({}),
+  databaseFile: freshDatabase(dir),
+  uploadDir: path.join(dir, 'uploads'),
+  logLevel: 'warn',
+  scheduler: false,
+};
 let app = await buildApp(config, { logger: false });
 const world = await makeWorld(app.db);
 await app.close();
 generate(config.databaseFile, world);
 app = await buildApp(config, { logger: false });
-const someIssue = await app.db.issue.findFirstOrThrow({ where: { estateId: world.estateA.id, isPublic: true }, orderBy: { id: 'desc' } });
-const who: Record<string, string> = { '/issues/mine': 'residenta', '/issues/public': 'residenta', '/issues': 'community', '/dashboard': 'community' };
-const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/issues/mine', '/issues/public', `/issues/${someIssue.id}`, '/issues', '/dashboard'];
+const someIssue = await app.db.issue.findFirstOrThrow({
+  where: { estateId: world.estateA.id, isPublic: true },
+  orderBy: { id: 'desc' },
+});
+const who: Record<string, string> = {
+  '/issues/mine': 'residenta',
+  '/issues/public': 'residenta',
+  '/issues': 'community',
+  '/dashboard': 'community',
+};
+const paths = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['/issues/mine', '/issues/public', `/issues/${someIssue.id}`, '/issues', '/dashboard'];
 for (const url of paths) {
   const client = await loginAs(app, who[url] ?? 'propertya');
   for (let i = 0; i < 5; i++) await client.get(url);

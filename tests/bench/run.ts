@@ -41,7 +41,10 @@ async function main() {
   const resident = await loginAs(app, 'residenta');
   const property = await loginAs(app, 'propertya');
   const community = await loginAs(app, 'community');
-  const someIssue = await app.db.issue.findFirstOrThrow({ where: { estateId: world.estateA.id, isPublic: true }, orderBy: { id: 'desc' } });
+  const someIssue = await app.db.issue.findFirstOrThrow({
+    where: { estateId: world.estateA.id, isPublic: true },
+    orderBy: { id: 'desc' },
+  });
 
   const targets: { name: string; path: string; cookie?: string }[] = [
     { name: 'healthz (baseline)', path: '/healthz' },
@@ -57,7 +60,10 @@ async function main() {
 
   const rows: { name: string; status: string; rps: number; p50: number; p97_5: number; p99: number }[] = [];
   for (const target of targets) {
-    const probe = await fetch(base + target.path, { headers: target.cookie ? { cookie: target.cookie } : {}, redirect: 'manual' });
+    const probe = await fetch(base + target.path, {
+      headers: target.cookie ? { cookie: target.cookie } : {},
+      redirect: 'manual',
+    });
     if (probe.status !== 200) {
       rows.push({ name: target.name, status: `skipped (HTTP ${probe.status})`, rps: 0, p50: 0, p97_5: 0, p99: 0 });
       continue;
@@ -85,7 +91,9 @@ async function main() {
   console.log('| page | req/s | p50 ms | p97.5 ms | p99 ms | p50 / healthz | responses |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${(r.p50 / baseline).toFixed(1)}× | ${r.status} |`);
+    console.log(
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${(r.p50 / baseline).toFixed(1)}× | ${r.status} |`,
+    );
   }
 }
 

@@ -25,7 +25,12 @@ afterAll(async () => {
 
 describe('a resident on a phone', () => {
   it('logs in, files an issue with a photo, and sees it in their list', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     const page = await context.newPage();
     const problems = watchConsole(page);
     await browserLogin(page, server.url, 'residenta');

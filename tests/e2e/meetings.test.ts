@@ -4,7 +4,7 @@ import AxeBuilder from './axe.ts';
 import { browserLogin, launchBrowser, startServer, waitForText, watchConsole } from '../helpers/browser.ts';
 import { actorFor, makeWorld, type World } from '../helpers/world.ts';
 import { formatShanghaiLocal } from '../../src/domain/deadlines.ts';
-import { performIssueAction } from '../../src/modules/issues/service.ts';
+import { performIssueAction } from '../../src/modules/issues/index.ts';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let chromium: Awaited<ReturnType<typeof launchBrowser>>;
@@ -36,8 +36,22 @@ async function escalatedIssue(title: string): Promise<number> {
     },
   });
   const staff = actorFor(world.users.community, [world.estateA.id, world.estateB.id], { communityId: world.community.id });
-  await performIssueAction(db, staff, issue.id, 'accept', { party: 'property', dueAt: new Date(now.getTime() + 10 * 24 * 60 * MINUTE) }, { now: new Date(now.getTime() - 47 * 60 * MINUTE) });
-  await performIssueAction(db, staff, issue.id, 'escalate', { note: '需三方议定' }, { now: new Date(now.getTime() - 24 * 60 * MINUTE) });
+  await performIssueAction(
+    db,
+    staff,
+    issue.id,
+    'accept',
+    { party: 'property', dueAt: new Date(now.getTime() + 10 * 24 * 60 * MINUTE) },
+    { now: new Date(now.getTime() - 47 * 60 * MINUTE) },
+  );
+  await performIssueAction(
+    db,
+    staff,
+    issue.id,
+    'escalate',
+    { note: '需三方议定' },
+    { now: new Date(now.getTime() - 24 * 60 * MINUTE) },
+  );
   return issue.id;
 }
 
@@ -55,7 +69,12 @@ afterAll(async () => {
 
 describe('community staff run a joint meeting', () => {
   it('convene it, hold it, record attendance and a decision, apply it, and the escalated issue moves', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     const page = await context.newPage();
     const problems = watchConsole(page);
     await browserLogin(page, server.url, 'community');

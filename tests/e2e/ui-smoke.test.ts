@@ -32,9 +32,16 @@ beforeAll(async () => {
   const committee = await loginAs(server.app, 'committeea');
   await committee.get('/votes/new');
   const vote = await committee.post('/votes', {
-    estateId: String(w.estateA.id), issueId: String(issue.id), matter: 'use_fund', title: '5号楼屋面防水翻修',
-    description: '整体翻修屋面防水层。', scope: 'buildings', buildingIds: [String(w.buildingA.id)], amount: '386,000.00',
-    opensAt: '', closesAt: formatShanghaiLocal(new Date(Date.now() + 3 * DAY)),
+    estateId: String(w.estateA.id),
+    issueId: String(issue.id),
+    matter: 'use_fund',
+    title: '5号楼屋面防水翻修',
+    description: '整体翻修屋面防水层。',
+    scope: 'buildings',
+    buildingIds: [String(w.buildingA.id)],
+    amount: '386,000.00',
+    opensAt: '',
+    closesAt: formatShanghaiLocal(new Date(Date.now() + 3 * DAY)),
   });
   expect(vote.statusCode, vote.body.slice(0, 500)).toBe(303);
   const voteId = Number(/\/votes\/(\d+)/.exec(String(vote.headers.location))?.[1]);
@@ -45,9 +52,13 @@ beforeAll(async () => {
   await staff.get('/meetings/new');
   const u = w.users;
   const meeting = await staff.post('/meetings', {
-    kind: 'regular', title: '甲小区三方联席会议', place: '社区会议室',
-    startsAt: formatShanghaiLocal(new Date(Date.now() + 2 * DAY)), endsAt: formatShanghaiLocal(new Date(Date.now() + 2 * DAY + 2 * 3600_000)),
-    estateIds: [String(w.estateA.id)], participantIds: [u.community.id, u.propertyA.id, u.committeeA.id, u.residentA.id].map(String),
+    kind: 'regular',
+    title: '甲小区三方联席会议',
+    place: '社区会议室',
+    startsAt: formatShanghaiLocal(new Date(Date.now() + 2 * DAY)),
+    endsAt: formatShanghaiLocal(new Date(Date.now() + 2 * DAY + 2 * 3600_000)),
+    estateIds: [String(w.estateA.id)],
+    participantIds: [u.community.id, u.propertyA.id, u.committeeA.id, u.residentA.id].map(String),
   });
   expect(meeting.statusCode, meeting.body.slice(0, 500)).toBe(303);
   ids = { issue: issue.id, vote: voteId, meeting: Number(/\/meetings\/(\d+)/.exec(String(meeting.headers.location))?.[1]) };
@@ -81,9 +92,37 @@ async function problemsOn(page: Page, path: string, consoleProblems: string[], a
 }
 
 const pagesFor = (): Record<string, string[]> => ({
-  residenta: ['/issues/mine', '/issues/new', '/issues/public', `/issues/${ids.issue}`, '/votes', `/votes/${ids.vote}`, '/notices', '/notifications', '/account/password', '/ledger'],
-  propertya: ['/issues', '/issues?view=overdue', `/issues/${ids.issue}`, '/meetings', `/meetings/${ids.meeting}`, '/notifications'],
-  committeea: ['/issues', `/issues/${ids.issue}`, '/votes', '/votes/new', `/votes/${ids.vote}`, `/votes/${ids.vote}/canvass`, '/roster', '/ledger', '/meetings/calendar'],
+  residenta: [
+    '/issues/mine',
+    '/issues/new',
+    '/issues/public',
+    `/issues/${ids.issue}`,
+    '/votes',
+    `/votes/${ids.vote}`,
+    '/notices',
+    '/notifications',
+    '/account/password',
+    '/ledger',
+  ],
+  propertya: [
+    '/issues',
+    '/issues?view=overdue',
+    `/issues/${ids.issue}`,
+    '/meetings',
+    `/meetings/${ids.meeting}`,
+    '/notifications',
+  ],
+  committeea: [
+    '/issues',
+    `/issues/${ids.issue}`,
+    '/votes',
+    '/votes/new',
+    `/votes/${ids.vote}`,
+    `/votes/${ids.vote}/canvass`,
+    '/roster',
+    '/ledger',
+    '/meetings/calendar',
+  ],
   community: ['/issues', '/dashboard', '/meetings', '/meetings/new', `/meetings/${ids.meeting}`, '/notices'],
   admin: ['/issues', '/dashboard', '/votes'],
 });
@@ -93,7 +132,12 @@ describe('every role on a 390 px phone', () => {
     const problems: string[] = [];
     let visited = 0;
     for (const [username, paths] of Object.entries(pagesFor())) {
-      const ctx: BrowserContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+      const ctx: BrowserContext = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+        locale: 'zh-CN',
+      });
       const page = await ctx.newPage();
       const consoleProblems = watchConsole(page);
       await browserLogin(page, server.url, username);
@@ -102,7 +146,9 @@ describe('every role on a 390 px phone', () => {
       for (const locale of ['zh-CN', 'en'] as const) {
         await ctx.addCookies([{ name: 'lang', value: locale, url: server.url }]);
         for (const path of paths) {
-          problems.push(...(await problemsOn(page, path, consoleProblems, locale === 'zh-CN')).map((p) => `${username} ${locale} ${p}`));
+          problems.push(
+            ...(await problemsOn(page, path, consoleProblems, locale === 'zh-CN')).map((p) => `${username} ${locale} ${p}`),
+          );
           visited += 1;
         }
       }
@@ -113,12 +159,27 @@ describe('every role on a 390 px phone', () => {
   }, 90_000);
 
   it('shows every navigation destination without sideways scrolling, as tap targets of at least 44 px', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     const page = await ctx.newPage();
     await browserLogin(page, server.url, 'residenta');
     await page.goto(`${server.url}/issues/mine`);
-    const links = await page.$$eval('.main-nav a', (as) => as.map((a) => { const r = a.getBoundingClientRect(); return { text: a.childNodes[0]?.textContent?.trim(), right: r.right, height: r.height, current: a.getAttribute('aria-current') }; }));
-    expect(links.map((l) => l.text)).toEqual(['我的诉求', '我要反映', '小区公共诉求', '业主表决', '公示栏', '通知']);
+    const links = await page.$$eval('.main-nav a', (as) =>
+      as.map((a) => {
+        const r = a.getBoundingClientRect();
+        return {
+          text: a.childNodes[0]?.textContent?.trim(),
+          right: r.right,
+          height: r.height,
+          current: a.getAttribute('aria-current'),
+        };
+      }),
+    );
+    expect(links.map((l) => l.text)).toEqual(['我的诉求', '我要反映', '小区公共诉求', '业主表决', '公示栏', '我的资料', '通知']);
     for (const l of links) {
       expect(l.right).toBeLessThanOrEqual(390);
       expect(l.height).toBeGreaterThanOrEqual(44);

@@ -26,7 +26,9 @@ afterAll(async () => {
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder(page).analyze();
-  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return results
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function submit(page: Page, form: string, url: RegExp) {
@@ -43,7 +45,10 @@ describe('the building-5 roof vote', () => {
 
     // The committee drafts the vote from the issue and opens it.
     await committee.goto(`${server.url}/issues/${issue.id}`);
-    await Promise.all([committee.waitForURL(/\/votes\/new\?issue=/), committee.getByRole('link', { name: '发起维修资金使用表决' }).click()]);
+    await Promise.all([
+      committee.waitForURL(/\/votes\/new\?issue=/),
+      committee.getByRole('link', { name: '发起维修资金使用表决' }).click(),
+    ]);
     expect(await seriousViolations(committee)).toEqual([]);
     await committee.fill('#f-fundAmount', '38.6万');
     await committee.fill('#f-fundClosesAt', formatShanghaiLocal(new Date(Date.now() + 3 * 86_400_000)));
@@ -59,7 +64,12 @@ describe('the building-5 roof vote', () => {
     expect(await seriousViolations(committee)).toEqual([]);
 
     // 王秀英 sees "needs my vote" and votes online.
-    const ownerCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const ownerCtx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     const owner = await ownerCtx.newPage();
     const ownerProblems = watchConsole(owner);
     await browserLogin(owner, server.url, 'residenta');
@@ -72,7 +82,11 @@ describe('the building-5 roof vote', () => {
     expect(await owner.locator('.my-choice').textContent()).toContain('您已投：同意');
 
     // The committee records the door-to-door round.
-    for (const [key, choice] of [[o.keys.zhang, 'agree'], [o.keys.couple, 'agree'], [o.keys.li, 'disagree']] as const) {
+    for (const [key, choice] of [
+      [o.keys.zhang, 'agree'],
+      [o.keys.couple, 'agree'],
+      [o.keys.li, 'disagree'],
+    ] as const) {
       await committee.goto(`${server.url}/votes/${id}`);
       await committee.selectOption('#f-ballotVoter', key);
       await committee.check(`#record input[name=choice][value=${choice}]`);

@@ -12,7 +12,9 @@ const MIGRATIONS = path.resolve(import.meta.dirname, '../../prisma/migrations');
 export function freshDatabase(dir: string): string {
   const file = path.join(dir, 'test.db');
   const sqlite = new Database(file);
-  for (const name of readdirSync(MIGRATIONS).filter((n) => !n.endsWith('.toml')).sort()) {
+  for (const name of readdirSync(MIGRATIONS)
+    .filter((n) => !n.endsWith('.toml'))
+    .sort()) {
     sqlite.exec(readFileSync(path.join(MIGRATIONS, name, 'migration.sql'), 'utf8'));
   }
   sqlite.close();
@@ -29,7 +31,10 @@ export interface TestApp {
 }
 
 /** Builds the real app on its own fresh database and upload folder. */
-export async function createTestApp(overrides: Partial<AppConfig> = {}, start = new Date('2026-11-20T02:00:00Z')): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<AppConfig> = {},
+  start = new Date('2026-11-20T02:00:00Z'),
+): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sanfang-test-'));
   const databaseFile = freshDatabase(dir);
   const config: AppConfig = {

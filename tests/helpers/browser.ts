@@ -73,7 +73,11 @@ export async function waitForText(
   const deadline = Date.now() + (options.timeout ?? 5000);
   let last = '';
   while (Date.now() < deadline) {
-    last = (await locator.first().textContent().catch(() => '')) ?? '';
+    last =
+      (await locator
+        .first()
+        .textContent()
+        .catch(() => '')) ?? '';
     if (last.includes(text) !== Boolean(options.absent)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -68,7 +68,11 @@ export class Client {
     }
     for (const [k, list] of Object.entries(files)) {
       for (const f of list) {
-        chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.filename}"\r\nContent-Type: ${f.contentType}\r\n\r\n`));
+        chunks.push(
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.filename}"\r\nContent-Type: ${f.contentType}\r\n\r\n`,
+          ),
+        );
         chunks.push(f.data, Buffer.from('\r\n'));
       }
     }
@@ -96,8 +100,15 @@ export async function loginAs(app: FastifyInstance, username: string, password =
 
 /** The smallest valid images of each accepted type, and things that only pretend to be images. */
 export const IMAGES = {
-  png: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex'),
-  jpeg: Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(64, 0), Buffer.from('ffd9', 'hex')]),
+  png: Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+    'hex',
+  ),
+  jpeg: Buffer.concat([
+    Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'),
+    Buffer.alloc(64, 0),
+    Buffer.from('ffd9', 'hex'),
+  ]),
   webp: Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x1a, 0, 0, 0]), Buffer.from('WEBPVP8L'), Buffer.alloc(18, 0)]),
   fakeJpeg: Buffer.from('<html><script>alert(1)</script></html>'),
 };

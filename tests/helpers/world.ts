@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
-import type { Actor } from '../../src/actor.ts';
+import { actorFromUser, type Actor, type ActorUser } from '../../src/actor.ts';
+import type { Role } from '../../src/domain/roles.ts';
 import { DEFAULT_CATEGORIES } from '../../src/domain/deadlines.ts';
 import { hashPassword } from '../../src/lib/password.ts';
 
@@ -42,13 +43,62 @@ export async function makeWorld(db: PrismaClient) {
 
   const user = (data: Record<string, unknown>) =>
     db.user.create({ data: { passwordHash: hash, displayName: String(data.username), ...data } as never });
-  const residentA = await user({ username: 'residenta', displayName: '王秀英', phone: '13812345678', role: 'resident', estateId: estateA.id, unitId: unitA.id, communityId: community.id });
-  const residentA2 = await user({ username: 'residenta2', displayName: '李四', phone: '13900001111', role: 'resident', estateId: estateA.id, unitId: unitA2.id, communityId: community.id });
-  const tenantA = await user({ username: 'tenanta', displayName: '租户甲', role: 'resident', isTenant: true, estateId: estateA.id, unitId: unitA3.id, communityId: community.id });
-  const residentB = await user({ username: 'residentb', displayName: '赵六', phone: '13700002222', role: 'resident', estateId: estateB.id, unitId: unitB.id, communityId: community.id });
-  const residentC = await user({ username: 'residentc', displayName: '钱七', role: 'resident', estateId: estateC.id, unitId: unitC.id, communityId: otherCommunity.id });
-  const propertyA = await user({ username: 'propertya', role: 'property', orgName: '甲物业', estates: { create: [{ estateId: estateA.id }] } });
-  const propertyB = await user({ username: 'propertyb', role: 'property', orgName: '乙物业', estates: { create: [{ estateId: estateB.id }] } });
+  const residentA = await user({
+    username: 'residenta',
+    displayName: '王秀英',
+    phone: '13812345678',
+    role: 'resident',
+    estateId: estateA.id,
+    unitId: unitA.id,
+    communityId: community.id,
+  });
+  const residentA2 = await user({
+    username: 'residenta2',
+    displayName: '李四',
+    phone: '13900001111',
+    role: 'resident',
+    estateId: estateA.id,
+    unitId: unitA2.id,
+    communityId: community.id,
+  });
+  const tenantA = await user({
+    username: 'tenanta',
+    displayName: '租户甲',
+    role: 'resident',
+    isTenant: true,
+    estateId: estateA.id,
+    unitId: unitA3.id,
+    communityId: community.id,
+  });
+  const residentB = await user({
+    username: 'residentb',
+    displayName: '赵六',
+    phone: '13700002222',
+    role: 'resident',
+    estateId: estateB.id,
+    unitId: unitB.id,
+    communityId: community.id,
+  });
+  const residentC = await user({
+    username: 'residentc',
+    displayName: '钱七',
+    role: 'resident',
+    estateId: estateC.id,
+    unitId: unitC.id,
+    communityId: otherCommunity.id,
+  });
+  const propertyA = await user({
+    username: 'propertya',
+    role: 'property',
+    orgName: '甲物业',
+    estates: { create: [{ estateId: estateA.id }] },
+  });
+  const propertyB = await user({
+    username: 'propertyb',
+    role: 'property',
+    orgName: '乙物业',
+    estates: { create: [{ estateId: estateB.id }] },
+  });
   const committeeA = await user({ username: 'committeea', role: 'committee', estates: { create: [{ estateId: estateA.id }] } });
   const communityStaff = await user({ username: 'community', role: 'community', communityId: community.id });
   const otherCommunityStaff = await user({ username: 'community2', role: 'community', communityId: otherCommunity.id });
@@ -69,34 +119,54 @@ export async function makeWorld(db: PrismaClient) {
     unitA3,
     unitB,
     unitC,
-    users: { residentA, residentA2, tenantA, residentB, residentC, propertyA, propertyB, committeeA, community: communityStaff, otherCommunityStaff, admin },
+    users: {
+      residentA,
+      residentA2,
+      tenantA,
+      residentB,
+      residentC,
+      propertyA,
+      propertyB,
+      committeeA,
+      community: communityStaff,
+      otherCommunityStaff,
+      admin,
+    },
   };
 }
 export type World = Awaited<ReturnType<typeof makeWorld>>;
 
 /**
- * An Actor for calling services directly (seeding a test's history through the real workflow), the
- * shape the session plugin builds for a signed-in user.
+ * An Actor for calling services directly (seeding a test's history through the real workflow), built by
+ * the same actorFromUser() as a signed-in user's. `estateIds` are the estates the user is attached to:
+ * the ones a property or committee user serves, or every estate of a community worker's community (a
+ * resident's home estate comes from the user row when it has one).
  */
 export function actorFor(
-  user: { id: number; username: string; role: string },
+  user: { id: number; username: string; role: string } & Partial<Omit<ActorUser, 'id' | 'username' | 'role'>>,
   estateIds: number[],
   extra: Partial<Actor> = {},
 ): Actor {
-  return {
-    userId: user.id,
-    username: user.username,
-    displayName: user.username,
-    role: user.role as Actor['role'],
-    communityId: null,
-    estateIds,
-    homeEstateId: null,
-    unitId: null,
-    buildingId: null,
-    isTenant: false,
-    orgName: '',
-    locale: 'zh-CN',
-    sessionId: 'test',
-    ...extra,
-  };
+  const actor = actorFromUser(
+    {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName ?? user.username,
+      role: user.role as Role,
+      communityId: user.communityId ?? null,
+      estateId: user.estateId ?? estateIds[0] ?? null,
+      unitId: user.unitId ?? null,
+      isTenant: user.isTenant ?? false,
+      verified: user.verified ?? true, // the User table's default
+      orgName: user.orgName ?? '',
+      locale: user.locale ?? 'zh-CN',
+    },
+    {
+      servedEstates: estateIds.map((estateId) => ({ estateId, communityId: null })),
+      communityEstateIds: estateIds,
+      buildingId: null,
+    },
+    'test',
+  );
+  return { ...actor, ...extra };
 }

@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { makeWorld, PASSWORD, type World } from '../helpers/world.ts';
 import { Client, loginAs } from '../helpers/client.ts';
+import { runJobsOnce } from '../../src/scheduler.ts';
+import { ACCOUNT_POLICY } from '../../src/domain/login-delay.ts';
 
 let t: TestApp;
 let world: World;
 
 beforeAll(async () => {
-  t = await createTestApp({ loginMaxFailuresPerAccount: 3, loginMaxFailuresPerAddress: 50 });
+  t = await createTestApp();
   world = await makeWorld(t.app.db);
 });
 afterAll(async () => t.close());
@@ -124,9 +126,24 @@ describe('logging in and out', () => {
 
   it('rejects a form posted without its CSRF token', async () => {
     const c = await loginAs(t.app, 'residenta');
-    const res = await c.post('/account/password', { _csrf: '', current: PASSWORD, next: 'another password', confirm: 'another password' });
+    const res = await c.post('/account/password', {
+      _csrf: '',
+      current: PASSWORD,
+      next: 'another password',
+      confirm: 'another password',
+    });
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('表单已失效');
+  });
+
+  it('answers a login form with a missing field with the form and a message (400)', async () => {
+    const c = new Client(t.app);
+    await c.get('/login');
+    const res = await c.post('/login', { username: 'residenta' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('请输入用户名和密码');
+    expect(res.body).toContain('value="residenta"');
+    expect(c.cookie('sid')).toBeUndefined();
   });
 
   it('redirects only to local paths after login', async () => {
@@ -138,19 +155,19 @@ describe('logging in and out', () => {
 });
 
 describe('login rate limit', () => {
-  it('locks an account after repeated failures, with a clear message, even for the right password', async () => {
+  it('slows an account after repeated failures with a wait in seconds, even for the right password, then lets it in', async () => {
     const c = new Client(t.app);
     await c.get('/login');
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i <= ACCOUNT_POLICY.free; i++) {
       expect((await c.post('/login', { username: 'admin', password: `nope ${i}` })).statusCode).toBe(401);
     }
-    const locked = await c.post('/login', { username: 'admin', password: PASSWORD });
-    expect(locked.statusCode).toBe(429);
-    expect(locked.body).toContain('登录失败次数过多');
-    expect(locked.headers['retry-after']).toBeDefined();
-    // the window passes
+    const waiting = await c.post('/login', { username: 'admin', password: PASSWORD });
+    expect(waiting.statusCode).toBe(429);
+    expect(waiting.body).toMatch(/请 \d+ 秒后再试/);
+    expect(waiting.headers['retry-after']).toBeDefined();
+    // the wait passes (never more than a minute)
     const start = t.clock.now;
-    t.clock.now = new Date(start.getTime() + (t.config.loginWindowMinutes + 1) * 60_000);
+    t.clock.now = new Date(start.getTime() + 61_000);
     try {
       expect((await c.post('/login', { username: 'admin', password: PASSWORD })).statusCode).toBe(303);
     } finally {
@@ -160,6 +177,18 @@ describe('login rate limit', () => {
 });
 
 describe('changing the password', () => {
+  it('refuses an over-long field inline with a 400, before checking anything', async () => {
+    const c = await loginAs(t.app, 'tenanta');
+    const res = await c.post('/account/password', {
+      current: 'x'.repeat(501),
+      next: 'a brand new secret',
+      confirm: 'a brand new secret',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('aria-invalid="true" aria-describedby="err-current"');
+    expect(res.body).toContain('格式不正确');
+  });
+
   it('refuses a wrong current password and a short new one inline, and changes nothing', async () => {
     const c = await loginAs(t.app, 'tenanta');
     const before = (await t.app.db.user.findUniqueOrThrow({ where: { id: world.users.tenantA.id } })).passwordHash;
@@ -175,7 +204,11 @@ describe('changing the password', () => {
   it('changes the password, ends other sessions and keeps this one', async () => {
     const other = await loginAs(t.app, 'residentc');
     const c = await loginAs(t.app, 'residentc');
-    const res = await c.post('/account/password', { current: PASSWORD, next: 'a brand new secret', confirm: 'a brand new secret' });
+    const res = await c.post('/account/password', {
+      current: PASSWORD,
+      next: 'a brand new secret',
+      confirm: 'a brand new secret',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('密码已修改');
     expect((await other.get('/issues/mine')).statusCode).toBe(303);
@@ -183,6 +216,19 @@ describe('changing the password', () => {
     const fresh = new Client(t.app);
     await fresh.get('/login');
     expect((await fresh.post('/login', { username: 'residentc', password: 'a brand new secret' })).statusCode).toBe(303);
+  });
+});
+
+describe('ending sessions on schedule', () => {
+  it('a run of the scheduler purges sessions past their idle expiry and keeps live ones', async () => {
+    expect(t.app.jobs.map((j) => j.name)).toContain('purge-expired-sessions');
+    const c = await loginAs(t.app, 'residentb');
+    const sessions = () => t.app.db.session.count({ where: { userId: world.users.residentB.id } });
+    await runJobsOnce(t.app, t.clock.now);
+    expect(await sessions()).toBeGreaterThan(0);
+    await runJobsOnce(t.app, new Date(t.clock.now.getTime() + (t.config.sessionIdleMinutes + 1) * 60_000));
+    expect(await sessions()).toBe(0);
+    expect((await c.get('/issues/mine')).statusCode).toBe(303);
   });
 });
 
@@ -199,5 +245,14 @@ describe('language', () => {
     expect(en.body).toContain('<html lang="en">');
     await c.post('/locale', { locale: 'zh-CN', back: '/' });
     expect((await c.get('/issues/mine')).body).toContain('我的诉求');
+  });
+
+  it('refuses a language it does not have with a 400 and keeps the current one', async () => {
+    const c = await loginAs(t.app, 'residentb');
+    const res = await c.post('/locale', { locale: 'fr', back: '/issues/mine' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('请求无效');
+    expect(c.cookie('lang')).toBeUndefined();
+    expect((await t.app.db.user.findUniqueOrThrow({ where: { id: world.users.residentB.id } })).locale).toBe('zh-CN');
   });
 });

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ical from 'node-ical';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
-import { Client, loginAs } from '../helpers/client.ts';
-import { meetingReminderJob } from '../../src/modules/meetings/jobs.ts';
-import { JOBS } from '../../src/scheduler.ts';
+import { loginAs, type Client } from '../helpers/client.ts';
+import { jobs } from '../../src/modules/meetings/index.ts';
 
 let t: TestApp;
 let world: World;
@@ -124,19 +123,27 @@ describe('the per-user calendar feed', () => {
 });
 
 describe('the reminder the day before', () => {
+  const reminders = () => {
+    const job = jobs.find((j) => j.name === 'meeting-reminders');
+    if (!job) throw new Error('the meetings module declares no reminder job');
+    return job;
+  };
+
   it('is a scheduled job', () => {
-    expect(JOBS.map((j) => j.name)).toContain(meetingReminderJob.name);
+    expect(t.app.jobs.map((j) => j.name)).toContain(reminders().name);
   });
 
   it('reminds every participant once, within 24 hours of the start', async () => {
     const id = await convene('要提醒的会议', '2026-11-28T14:00', '2026-11-28T15:00'); // 06:00Z on the 28th
     const count = () => t.app.db.notification.count({ where: { kind: 'meeting_reminder', meetingId: id } });
-    await meetingReminderJob.run(t.app, new Date('2026-11-27T05:00:00Z')); // 25 h before
+    await reminders().run(t.app, new Date('2026-11-27T05:00:00Z')); // 25 h before
     expect(await count()).toBe(0);
-    await meetingReminderJob.run(t.app, new Date('2026-11-27T07:00:00Z')); // 23 h before
+    await reminders().run(t.app, new Date('2026-11-27T07:00:00Z')); // 23 h before
     expect(await count()).toBe(3);
-    await meetingReminderJob.run(t.app, new Date('2026-11-27T08:00:00Z'));
+    await reminders().run(t.app, new Date('2026-11-27T08:00:00Z'));
     expect(await count()).toBe(3);
-    expect((await t.app.db.meeting.findUniqueOrThrow({ where: { id } })).reminderSentAt?.toISOString()).toBe('2026-11-27T07:00:00.000Z');
+    expect((await t.app.db.meeting.findUniqueOrThrow({ where: { id } })).reminderSentAt?.toISOString()).toBe(
+      '2026-11-27T07:00:00.000Z',
+    );
   });
 });

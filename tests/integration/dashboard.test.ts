@@ -20,14 +20,53 @@ beforeAll(async () => {
   // Four valid issues of estate A filed 3 days ago (sanitation: respond 24 h, resolve 7 d), one rejected.
   const base = at(3);
   const accepted = new Date(base.getTime() + 2 * HOUR);
-  await makeIssue(t.app, world, { createdAt: base, state: 'closed', assignedParty: 'property', acceptedAt: accepted, resolvedAt: new Date(base.getTime() + DAY), rating: 'satisfied' });
-  await makeIssue(t.app, world, { createdAt: base, state: 'closed', assignedParty: 'property', acceptedAt: accepted, resolvedAt: new Date(base.getTime() + 2 * DAY), rating: 'basically_satisfied' });
-  bouncingId = (await makeIssue(t.app, world, { title: '踢皮球的诉求', createdAt: base, state: 'accepted', assignedParty: 'committee', acceptedAt: new Date(base.getTime() + 30 * HOUR), handoffCount: 2 })).id;
+  await makeIssue(t.app, world, {
+    createdAt: base,
+    state: 'closed',
+    assignedParty: 'property',
+    acceptedAt: accepted,
+    resolvedAt: new Date(base.getTime() + DAY),
+    rating: 'satisfied',
+  });
+  await makeIssue(t.app, world, {
+    createdAt: base,
+    state: 'closed',
+    assignedParty: 'property',
+    acceptedAt: accepted,
+    resolvedAt: new Date(base.getTime() + 2 * DAY),
+    rating: 'basically_satisfied',
+  });
+  bouncingId = (
+    await makeIssue(t.app, world, {
+      title: '踢皮球的诉求',
+      createdAt: base,
+      state: 'accepted',
+      assignedParty: 'committee',
+      acceptedAt: new Date(base.getTime() + 30 * HOUR),
+      handoffCount: 2,
+    })
+  ).id;
   await makeIssue(t.app, world, { createdAt: base, state: 'submitted', buildingId: world.buildingA2.id });
   await makeIssue(t.app, world, { createdAt: base, state: 'rejected' });
   // Outside the 7-day period but inside 30 days; and another community's issue, never counted.
-  oldId = (await makeIssue(t.app, world, { title: '二十天前的', createdAt: at(20), state: 'submitted', estateId: world.estateB.id, buildingId: world.buildingB.id, reporterId: world.users.residentB.id })).id;
-  await makeIssue(t.app, world, { title: '别的社区', createdAt: base, estateId: world.estateC.id, buildingId: null, reporterId: world.users.residentC.id, handoffCount: 5 });
+  oldId = (
+    await makeIssue(t.app, world, {
+      title: '二十天前的',
+      createdAt: at(20),
+      state: 'submitted',
+      estateId: world.estateB.id,
+      buildingId: world.buildingB.id,
+      reporterId: world.users.residentB.id,
+    })
+  ).id;
+  await makeIssue(t.app, world, {
+    title: '别的社区',
+    createdAt: base,
+    estateId: world.estateC.id,
+    buildingId: null,
+    reporterId: world.users.residentC.id,
+    handoffCount: 5,
+  });
   community = await loginAs(t.app, 'community');
 });
 afterAll(async () => t.close());
@@ -51,7 +90,8 @@ describe('the community dashboard', () => {
     const body = (await community.get('/dashboard?days=7')).body;
     expect(body).toMatch(new RegExp(`href="/issues/${bouncingId}"[^>]*>[\\s\\S]*?踢皮球的诉求`));
     expect(body).toContain('转交 2 次');
-    for (const caption of ['按责任方', '按小区', '按楼栋', '按类别', '按周']) expect(body).toContain(`<caption>${caption}</caption>`);
+    for (const caption of ['按责任方', '按小区', '按楼栋', '按类别', '按周'])
+      expect(body).toContain(`<caption>${caption}</caption>`);
     expect(body).toContain('甲小区 6号楼');
     expect(body).toContain('环境卫生');
     expect(body).toMatch(/\d{4}-W\d{2}/);

@@ -113,8 +113,16 @@ describe('a resident files an issue', () => {
     for (let i = 0; i < 21; i++) {
       await t.app.db.issue.create({
         data: {
-          estateId: world.estateA.id, locationType: 'estate', isPublic: true, categoryId: world.cat('other').id, title: `分页 ${i}`,
-          description: 'x', reporterId: world.users.residentA2.id, submissionKey: `page-${i}-xxxxxxxx`, respondBy: t.clock.now, resolveBy: t.clock.now,
+          estateId: world.estateA.id,
+          locationType: 'estate',
+          isPublic: true,
+          categoryId: world.cat('other').id,
+          title: `分页 ${i}`,
+          description: 'x',
+          reporterId: world.users.residentA2.id,
+          submissionKey: `page-${i}-xxxxxxxx`,
+          respondBy: t.clock.now,
+          resolveBy: t.clock.now,
           createdAt: new Date(t.clock.now.getTime() - i * 1000),
         },
       });
@@ -160,7 +168,9 @@ describe('bad input is refused on the form and writes nothing', () => {
     const before = await t.app.db.issue.count();
     const files = uploadedFiles();
     await resident.get('/issues/new');
-    const res = await resident.postMultipart('/issues', form(), { photos: [{ filename: 'x.jpg', contentType: 'image/jpeg', data: IMAGES.fakeJpeg }] });
+    const res = await resident.postMultipart('/issues', form(), {
+      photos: [{ filename: 'x.jpg', contentType: 'image/jpeg', data: IMAGES.fakeJpeg }],
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('不是 JPEG、PNG 或 WebP 图片');
     expect(await t.app.db.issue.count()).toBe(before);
@@ -171,7 +181,9 @@ describe('bad input is refused on the form and writes nothing', () => {
     const before = await t.app.db.issue.count();
     const big = Buffer.concat([IMAGES.png, Buffer.alloc(70 * 1024, 1)]);
     await resident.get('/issues/new');
-    const res = await resident.postMultipart('/issues', form(), { photos: [{ filename: 'big.png', contentType: 'image/png', data: big }] });
+    const res = await resident.postMultipart('/issues', form(), {
+      photos: [{ filename: 'big.png', contentType: 'image/png', data: big }],
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('“big.png”超过');
     expect(await t.app.db.issue.count()).toBe(before);

@@ -80,7 +80,13 @@ describe('triage by community staff', () => {
     expect(issue.acceptedAt?.getTime()).toBe(t.clock.now.getTime());
     const evs = await events(id);
     expect(evs.map((e) => e.action)).toEqual(['submit', 'accept']);
-    expect(evs[1]).toMatchObject({ party: 'property', fromState: 'submitted', toState: 'accepted', note: '请物业尽快处理', actorRole: 'community' });
+    expect(evs[1]).toMatchObject({
+      party: 'property',
+      fromState: 'submitted',
+      toState: 'accepted',
+      note: '请物业尽快处理',
+      actorRole: 'community',
+    });
     const notes = await t.app.db.notification.findMany({ where: { issueId: id } });
     expect(notes.some((n) => n.userId === world.users.residentA.id && n.kind === 'issue_state_changed')).toBe(true);
     expect(notes.some((n) => n.userId === world.users.propertyA.id && n.kind === 'issue_assigned')).toBe(true);
@@ -133,7 +139,9 @@ describe('triage by community staff', () => {
     const res = await act(community, id, 'reassign', { party: 'committee', dueAt: dueIn(10) });
     expect(res.statusCode).toBe(303);
     expect(await issueRow(id)).toMatchObject({ state: 'accepted', assignedParty: 'committee', handoffCount: 0 });
-    const told = await t.app.db.notification.findFirst({ where: { issueId: id, userId: world.users.committeeA.id, kind: 'issue_assigned' } });
+    const told = await t.app.db.notification.findFirst({
+      where: { issueId: id, userId: world.users.committeeA.id, kind: 'issue_assigned' },
+    });
     expect(told).not.toBeNull();
   });
 });
@@ -172,7 +180,11 @@ describe('the assigned party at work', () => {
     expect(fake.statusCode).toBe(400);
     expect(fake.body).toContain('id="err-resolve-photos"');
     expect((await issueRow(id)).state).toBe('in_progress');
-    expect(await t.app.db.attachment.count({ where: { uploaderId: world.users.propertyA.id, issueId: null, eventId: null, commentId: null } })).toBe(0);
+    expect(
+      await t.app.db.attachment.count({
+        where: { uploaderId: world.users.propertyA.id, issueId: null, eventId: null, commentId: null },
+      }),
+    ).toBe(0);
   });
 
   it('a hand-off needs a reason and another party; two hand-offs flag the issue as bouncing', async () => {
@@ -247,10 +259,14 @@ describe('stale forms, wrong states and scope', () => {
     await propertyB.get('/issues');
     expect((await propertyB.post(`/issues/${id}/actions/start`, { version })).statusCode).toBe(404);
     const other = await loginAs(t.app, 'community2');
-    expect((await other.post(`/issues/${id}/actions/accept`, { version, party: 'property', dueAt: dueIn(2) })).statusCode).toBe(404);
+    expect((await other.post(`/issues/${id}/actions/accept`, { version, party: 'property', dueAt: dueIn(2) })).statusCode).toBe(
+      404,
+    );
     expect((await residentB.get(`/issues/${id}`)).statusCode).toBe(404);
     expect((await community.post(`/issues/${id}/actions/teleport`, { version })).statusCode).toBe(404);
-    expect((await community.post(`/issues/999999/actions/accept`, { version: '0', party: 'property', dueAt: dueIn(2) })).statusCode).toBe(404);
+    expect(
+      (await community.post(`/issues/999999/actions/accept`, { version: '0', party: 'property', dueAt: dueIn(2) })).statusCode,
+    ).toBe(404);
     expect((await issueRow(id)).state).toBe('submitted');
   });
 
@@ -264,7 +280,11 @@ describe('stale forms, wrong states and scope', () => {
 
   it('an action without the CSRF token is refused with 403', async () => {
     const id = await fileThroughForm(resident, { categoryId: world.cat('noise').id });
-    const res = await community.post(`/issues/${id}/actions/reject`, { _csrf: '', version: await versionOf(t.app, id), reason: '重复' });
+    const res = await community.post(`/issues/${id}/actions/reject`, {
+      _csrf: '',
+      version: await versionOf(t.app, id),
+      reason: '重复',
+    });
     expect(res.statusCode).toBe(403);
     expect((await issueRow(id)).state).toBe('submitted');
   });
@@ -300,7 +320,9 @@ describe('follow-up by the reporting resident', () => {
     expect(page.body).toContain('/actions/confirm"');
     expect(page.body).toContain('value="basically_satisfied"');
     expect((await resident2.get(`/issues/${id}`)).body).not.toContain('/actions/confirm"');
-    expect((await act(resident, id, 'confirm', { rating: 'basically_satisfied', ratingComment: '修得还行' })).statusCode).toBe(303);
+    expect((await act(resident, id, 'confirm', { rating: 'basically_satisfied', ratingComment: '修得还行' })).statusCode).toBe(
+      303,
+    );
     expect(await issueRow(id)).toMatchObject({ state: 'closed', rating: 'basically_satisfied', ratingComment: '修得还行' });
   });
 
@@ -319,7 +341,9 @@ describe('follow-up by the reporting resident', () => {
     const issue = await issueRow(id);
     expect(issue).toMatchObject({ state: 'in_progress', reopenCount: 1, resolvedAt: null });
     expect((await events(id)).filter((e) => e.action === 'reopen')).toHaveLength(issue.reopenCount);
-    const told = await t.app.db.notification.findFirst({ where: { issueId: id, userId: world.users.propertyA.id, kind: 'issue_reopened' } });
+    const told = await t.app.db.notification.findFirst({
+      where: { issueId: id, userId: world.users.propertyA.id, kind: 'issue_reopened' },
+    });
     expect(told).not.toBeNull();
   });
 
@@ -345,7 +369,11 @@ describe('comments', () => {
   it('a resident comments with a photo, staff post progress notes, and residents see other residents masked', async () => {
     const id = await fileThroughForm(resident, { categoryId: world.cat('greening').id, locationType: 'estate' });
     await resident.get(`/issues/${id}`);
-    const res = await resident.postMultipart(`/issues/${id}/comments`, { body: '树枝快掉下来了' }, { photos: [{ filename: 'a.png', contentType: 'image/png', data: IMAGES.png }] });
+    const res = await resident.postMultipart(
+      `/issues/${id}/comments`,
+      { body: '树枝快掉下来了' },
+      { photos: [{ filename: 'a.png', contentType: 'image/png', data: IMAGES.png }] },
+    );
     expect(res.statusCode).toBe(303);
     await property.get(`/issues/${id}`);
     expect((await property.post(`/issues/${id}/comments`, { body: '明天安排修剪' })).statusCode).toBe(303);

@@ -71,7 +71,14 @@ export async function makeIssue(
     },
   });
   await app.db.issueEvent.create({
-    data: { issueId: issue.id, actorId: issue.reporterId, actorRole: 'resident', action: 'submit', toState: 'submitted', createdAt },
+    data: {
+      issueId: issue.id,
+      actorId: issue.reporterId,
+      actorRole: 'resident',
+      action: 'submit',
+      toState: 'submitted',
+      createdAt,
+    },
   });
   return issue;
 }

@@ -2,10 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { actorFor, makeWorld, type World } from '../helpers/world.ts';
 import { loginAs } from '../helpers/client.ts';
-import { JOBS } from '../../src/scheduler.ts';
-import { autoCloseJob, overdueJob } from '../../src/modules/issues/jobs.ts';
-import { performIssueAction } from '../../src/modules/issues/service.ts';
-import type { Actor } from '../../src/actor.ts';
+import { autoCloseJob, overdueJob, performIssueAction } from '../../src/modules/issues/index.ts';
 import { makeIssue } from './issues-fixtures.ts';
 
 let t: TestApp;
@@ -21,14 +18,23 @@ afterAll(async () => t.close());
 
 describe('scheduled jobs of the issue workflow', () => {
   it('both jobs are in the scheduler', () => {
-    expect(JOBS).toContain(autoCloseJob);
-    expect(JOBS).toContain(overdueJob);
+    expect(t.app.jobs).toContain(autoCloseJob);
+    expect(t.app.jobs).toContain(overdueJob);
   });
 
   it('a resolved issue closes by itself 7 days after resolution, not before, with a system event and the reporter told', async () => {
     const start = t.clock.now;
-    const issue = await makeIssue(t.app, world, { state: 'resolved', assignedParty: 'property', resolvedAt: start, acceptedAt: start });
-    const fresh = await makeIssue(t.app, world, { state: 'resolved', assignedParty: 'property', resolvedAt: new Date(start.getTime() + 2 * DAY) });
+    const issue = await makeIssue(t.app, world, {
+      state: 'resolved',
+      assignedParty: 'property',
+      resolvedAt: start,
+      acceptedAt: start,
+    });
+    const fresh = await makeIssue(t.app, world, {
+      state: 'resolved',
+      assignedParty: 'property',
+      resolvedAt: new Date(start.getTime() + 2 * DAY),
+    });
 
     await autoCloseJob.run(t.app, new Date(start.getTime() + 7 * DAY - 60_000));
     expect((await t.app.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).state).toBe('resolved');
@@ -41,7 +47,11 @@ describe('scheduled jobs of the issue workflow', () => {
     expect(closed.rating).toBeNull();
     const event = await t.app.db.issueEvent.findFirstOrThrow({ where: { issueId: issue.id, action: 'auto_close' } });
     expect(event).toMatchObject({ actorId: null, actorRole: 'system', fromState: 'resolved', toState: 'closed' });
-    expect(await t.app.db.notification.count({ where: { issueId: issue.id, userId: world.users.residentA.id, kind: 'issue_state_changed' } })).toBe(1);
+    expect(
+      await t.app.db.notification.count({
+        where: { issueId: issue.id, userId: world.users.residentA.id, kind: 'issue_state_changed' },
+      }),
+    ).toBe(1);
     expect((await t.app.db.issue.findUniqueOrThrow({ where: { id: fresh.id } })).state).toBe('resolved');
 
     await autoCloseJob.run(t.app, new Date(later.getTime() + 60_000));
@@ -52,8 +62,19 @@ describe('scheduled jobs of the issue workflow', () => {
     const start = t.clock.now;
     const unanswered = await makeIssue(t.app, world, { category: 'sanitation', createdAt: start });
     const staffActor = actorFor(world.users.community, [world.estateA.id, world.estateB.id], { communityId: world.community.id });
-    const slow = await makeIssue(t.app, world, { category: 'sanitation', state: 'in_progress', assignedParty: 'property', createdAt: start });
-    const other = await makeIssue(t.app, world, { category: 'sanitation', estateId: world.estateC.id, buildingId: null, reporterId: world.users.residentC.id, createdAt: start });
+    const slow = await makeIssue(t.app, world, {
+      category: 'sanitation',
+      state: 'in_progress',
+      assignedParty: 'property',
+      createdAt: start,
+    });
+    const other = await makeIssue(t.app, world, {
+      category: 'sanitation',
+      estateId: world.estateC.id,
+      buildingId: null,
+      reporterId: world.users.residentC.id,
+      createdAt: start,
+    });
     const done = await makeIssue(t.app, world, { category: 'sanitation', state: 'closed', createdAt: start });
 
     await overdueJob.run(t.app, new Date(start.getTime() + 23 * HOUR));
@@ -78,7 +99,14 @@ describe('scheduled jobs of the issue workflow', () => {
     // The community grants more time: the new deadline is watched afresh.
     const later = new Date(start.getTime() + 8 * DAY);
     await t.app.db.$transaction((tx) =>
-      performIssueAction(tx, staffActor, slow.id, 'reassign', { party: 'property', dueAt: new Date(later.getTime() + 2 * DAY) }, { now: later }),
+      performIssueAction(
+        tx,
+        staffActor,
+        slow.id,
+        'reassign',
+        { party: 'property', dueAt: new Date(later.getTime() + 2 * DAY) },
+        { now: later },
+      ),
     );
     expect((await t.app.db.issue.findUniqueOrThrow({ where: { id: slow.id } })).overdueNotifiedAt).toBeNull();
     await overdueJob.run(t.app, new Date(later.getTime() + DAY));

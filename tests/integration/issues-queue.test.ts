@@ -14,7 +14,8 @@ let residentB: Client;
 
 const HOUR = 3600_000;
 /** The issue ids of a queue page, in order. */
-const ids = (body: string) => [...body.matchAll(/<li class="issue-row[^"]*">\s*<a href="\/issues\/(\d+)"/g)].map((m) => Number(m[1]));
+const ids = (body: string) =>
+  [...body.matchAll(/<li class="issue-row[^"]*">\s*<a href="\/issues\/(\d+)"/g)].map((m) => Number(m[1]));
 
 let oldest: number;
 let supported: number;
@@ -32,20 +33,49 @@ beforeAll(async () => {
   const now = t.clock.now.getTime();
   // submitted, oldest first apart from emergency and me-too
   overdueOld = (await makeIssue(t.app, world, { title: '超期的', createdAt: new Date(now - 10 * 24 * HOUR) })).id;
-  oldest = (await makeIssue(t.app, world, { title: '最早的', createdAt: new Date(now - 5 * HOUR), buildingId: world.buildingA2.id })).id;
-  supported = (await makeIssue(t.app, world, { title: '附议多的', createdAt: new Date(now - 1 * HOUR), reporterId: world.users.residentA2.id })).id;
-  emergency = (await makeIssue(t.app, world, { title: '电梯困人', category: 'lift_entrapment', createdAt: new Date(now - 0.5 * HOUR) })).id;
+  oldest = (
+    await makeIssue(t.app, world, { title: '最早的', createdAt: new Date(now - 5 * HOUR), buildingId: world.buildingA2.id })
+  ).id;
+  supported = (
+    await makeIssue(t.app, world, {
+      title: '附议多的',
+      createdAt: new Date(now - 1 * HOUR),
+      reporterId: world.users.residentA2.id,
+    })
+  ).id;
+  emergency = (
+    await makeIssue(t.app, world, { title: '电梯困人', category: 'lift_entrapment', createdAt: new Date(now - 0.5 * HOUR) })
+  ).id;
   await t.app.db.support.createMany({
     data: [
       { issueId: supported, userId: world.users.residentA.id },
       { issueId: supported, userId: world.users.tenantA.id },
     ],
   });
-  assignedProperty = (await makeIssue(t.app, world, { title: '物业的', state: 'accepted', assignedParty: 'property', createdAt: new Date(now - 2 * HOUR) })).id;
-  assignedCommittee = (await makeIssue(t.app, world, { title: '业委会的', state: 'in_progress', assignedParty: 'committee', handoffCount: 2 })).id;
-  estateB = (await makeIssue(t.app, world, { title: '乙小区的', estateId: world.estateB.id, buildingId: world.buildingB.id, reporterId: world.users.residentB.id })).id;
-  privateIssue = (await makeIssue(t.app, world, { title: '户内的', isPublic: false, reporterId: world.users.residentA2.id, buildingId: null })).id;
-  closedPublic = (await makeIssue(t.app, world, { title: '已关闭的', state: 'closed', reporterId: world.users.residentA2.id })).id;
+  assignedProperty = (
+    await makeIssue(t.app, world, {
+      title: '物业的',
+      state: 'accepted',
+      assignedParty: 'property',
+      createdAt: new Date(now - 2 * HOUR),
+    })
+  ).id;
+  assignedCommittee = (
+    await makeIssue(t.app, world, { title: '业委会的', state: 'in_progress', assignedParty: 'committee', handoffCount: 2 })
+  ).id;
+  estateB = (
+    await makeIssue(t.app, world, {
+      title: '乙小区的',
+      estateId: world.estateB.id,
+      buildingId: world.buildingB.id,
+      reporterId: world.users.residentB.id,
+    })
+  ).id;
+  privateIssue = (
+    await makeIssue(t.app, world, { title: '户内的', isPublic: false, reporterId: world.users.residentA2.id, buildingId: null })
+  ).id;
+  closedPublic = (await makeIssue(t.app, world, { title: '已关闭的', state: 'closed', reporterId: world.users.residentA2.id }))
+    .id;
   [community, property, resident, resident2, residentB] = await Promise.all([
     loginAs(t.app, 'community'),
     loginAs(t.app, 'propertya'),
@@ -102,7 +132,13 @@ describe('the staff queues', () => {
   });
 
   it('pages through a long queue, keeping the filters in the pager links', async () => {
-    for (let i = 0; i < 21; i += 1) await makeIssue(t.app, world, { category: 'parking', estateId: world.estateB.id, buildingId: world.buildingB.id, reporterId: world.users.residentB.id });
+    for (let i = 0; i < 21; i += 1)
+      await makeIssue(t.app, world, {
+        category: 'parking',
+        estateId: world.estateB.id,
+        buildingId: world.buildingB.id,
+        reporterId: world.users.residentB.id,
+      });
     const cat = world.cat('parking').id;
     const first = await community.get(`/issues?view=all&category=${cat}`);
     expect(ids(first.body)).toHaveLength(20);
@@ -183,7 +219,8 @@ describe("the estate's public issues and me too", () => {
 });
 
 describe('every page of the workflow in both languages', () => {
-  const rawKey = /(?<![\w/.-])(issues|action|state|party|rating|notifications|dashboard|fieldError|errors|time)\.[a-z][\w.]*[a-z]/;
+  const rawKey =
+    /(?<![\w/.-])(issues|action|state|party|rating|notifications|dashboard|fieldError|errors|time)\.[a-z][\w.]*[a-z]/;
 
   it.each(['zh-CN', 'en'])('no page shows a bare message key in %s', async (lang) => {
     const pages: [Client, string][] = [

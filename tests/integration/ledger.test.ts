@@ -15,19 +15,38 @@ beforeAll(async () => {
   w = await makeWorld(t.app.db);
   committee = await loginAs(t.app, 'committeea');
   const p = await t.app.db.fundProposal.create({
-    data: { estateId: w.estateA.id, matter: 'use_fund', title: '5号楼屋面翻修', scope: 'estate', amountFen: 38_600_000, status: 'passed', createdById: w.users.committeeA.id },
+    data: {
+      estateId: w.estateA.id,
+      matter: 'use_fund',
+      title: '5号楼屋面翻修',
+      scope: 'estate',
+      amountFen: 38_600_000,
+      status: 'passed',
+      createdById: w.users.committeeA.id,
+    },
   });
   proposalId = p.id;
-  await t.app.db.fundLedgerEntry.create({ data: { estateId: w.estateA.id, proposalId, kind: 'approved', amountFen: 38_600_000, recordedById: w.users.committeeA.id } });
+  await t.app.db.fundLedgerEntry.create({
+    data: { estateId: w.estateA.id, proposalId, kind: 'approved', amountFen: 38_600_000, recordedById: w.users.committeeA.id },
+  });
 });
 afterAll(async () => t.close());
 
-async function spend(client: Client, fields: Record<string, string>, files: { filename: string; contentType: string; data: Buffer }[] = []) {
+async function spend(
+  client: Client,
+  fields: Record<string, string>,
+  files: { filename: string; contentType: string; data: Buffer }[] = [],
+) {
   await client.get('/ledger');
-  return client.postMultipart('/ledger/spend', { estateId: String(w.estateA.id), proposalId: String(proposalId), ...fields }, files.length ? { receipts: files } : {});
+  return client.postMultipart(
+    '/ledger/spend',
+    { estateId: String(w.estateA.id), proposalId: String(proposalId), ...fields },
+    files.length ? { receipts: files } : {},
+  );
 }
 
-const spentRows = () => t.app.db.fundLedgerEntry.findMany({ where: { proposalId, kind: 'spent' }, include: { attachments: true } });
+const spentRows = () =>
+  t.app.db.fundLedgerEntry.findMany({ where: { proposalId, kind: 'spent' }, include: { attachments: true } });
 
 describe('the fund ledger', () => {
   it('records spending with receipts, publishes it and shows approved, spent and remaining', async () => {
@@ -76,7 +95,9 @@ describe('the fund ledger', () => {
   });
 
   it('refuses a receipt that is not a PDF or image', async () => {
-    const res = await spend(committee, { amount: '1', note: 'x' }, [{ filename: 'a.html', contentType: 'text/html', data: IMAGES.fakeJpeg }]);
+    const res = await spend(committee, { amount: '1', note: 'x' }, [
+      { filename: 'a.html', contentType: 'text/html', data: IMAGES.fakeJpeg },
+    ]);
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('不是 PDF 或图片');
   });
@@ -84,7 +105,9 @@ describe('the fund ledger', () => {
   it('is read-only for residents and 404 for another estate', async () => {
     const resident = await loginAs(t.app, 'residenta');
     await resident.get('/ledger');
-    expect((await resident.postMultipart('/ledger/spend', { proposalId: String(proposalId), amount: '1', note: 'x' })).statusCode).toBe(404);
+    expect(
+      (await resident.postMultipart('/ledger/spend', { proposalId: String(proposalId), amount: '1', note: 'x' })).statusCode,
+    ).toBe(404);
     const other = await loginAs(t.app, 'propertyb');
     expect((await other.get(`/ledger?estate=${w.estateA.id}`)).statusCode).toBe(404);
     await other.get('/ledger');
@@ -92,4 +115,19 @@ describe('the fund ledger', () => {
     expect(res.statusCode).toBe(404);
     expect(await t.app.db.fundLedgerEntry.count({ where: { recordedById: w.users.propertyB.id } })).toBe(0);
   });
+
+  it.each(['0', '1.5', '2147483648', '12345678901234567890'])(
+    'a proposal or estate id %s is refused with a 400 page and writes nothing',
+    async (id) => {
+      const before = (await spentRows()).length;
+      const proposal = await spend(committee, { proposalId: id, amount: '1', note: '编号校验' });
+      expect(proposal.statusCode).toBe(400);
+      expect(proposal.body).toContain('id="err-spendProposal"');
+      const estate = await spend(committee, { estateId: id, amount: '1', note: '编号校验' });
+      expect(estate.statusCode).toBe(400);
+      expect(estate.body).toContain('class="error-summary"');
+      expect((await spentRows()).length).toBe(before);
+      expect((await committee.get(`/ledger?estate=${id}`)).statusCode).toBe(400);
+    },
+  );
 });

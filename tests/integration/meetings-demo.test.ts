@@ -19,7 +19,11 @@ describe('the demo’s joint meetings', () => {
     expect(event.meetingId).not.toBeNull();
     const meeting = await db.meeting.findUniqueOrThrow({
       where: { id: event.meetingId as number },
-      include: { participants: true, actionItems: true, agendaItems: { include: { decision: true }, orderBy: { position: 'asc' } } },
+      include: {
+        participants: true,
+        actionItems: true,
+        agendaItems: { include: { decision: true }, orderBy: { position: 'asc' } },
+      },
     });
     expect(meeting.status).toBe('closed');
     expect(meeting.startsAt < t.clock.now).toBe(true);
@@ -34,9 +38,17 @@ describe('the demo’s joint meetings', () => {
 
   it('has next week’s regular meeting with the escalated issues still waiting on its agenda', async () => {
     const db = t.app.db;
-    const next = await db.meeting.findFirstOrThrow({ where: { status: 'scheduled', kind: 'regular' }, include: { agendaItems: { include: { issue: true } } } });
+    const next = await db.meeting.findFirstOrThrow({
+      where: { status: 'scheduled', kind: 'regular' },
+      include: { agendaItems: { include: { issue: true } } },
+    });
     expect(next.startsAt > t.clock.now).toBe(true);
-    const waiting = await db.issue.findMany({ where: { state: 'awaiting_meeting', estateId: { in: (await db.meetingEstate.findMany({ where: { meetingId: next.id } })).map((e) => e.estateId) } } });
+    const waiting = await db.issue.findMany({
+      where: {
+        state: 'awaiting_meeting',
+        estateId: { in: (await db.meetingEstate.findMany({ where: { meetingId: next.id } })).map((e) => e.estateId) },
+      },
+    });
     expect(waiting.length).toBeGreaterThan(0);
     expect(new Set(next.agendaItems.filter((i) => i.issue).map((i) => i.issueId))).toEqual(new Set(waiting.map((i) => i.id)));
     expect(next.agendaItems.some((i) => i.issueId === null)).toBe(true);

@@ -15,7 +15,9 @@ function shape(file: string) {
   const db = new Database(file, { readonly: true });
   try {
     const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations' ORDER BY name")
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations' ORDER BY name",
+      )
       .all() as { name: string }[];
     return Object.fromEntries(
       tables.map(({ name }) => {

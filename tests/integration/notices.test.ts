@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { loginAs } from '../helpers/client.ts';
-import { publishNotice } from '../../src/modules/notices/service.ts';
+import { publishNotice } from '../../src/modules/notices/index.ts';
 
 let t: TestApp;
 let world: World;
@@ -14,20 +14,58 @@ beforeAll(async () => {
   world = await makeWorld(t.app.db);
   const db = t.app.db;
   const at = (h: number) => new Date(t.clock.now.getTime() - h * 3_600_000);
-  const vote = await publishNotice(db, { estateId: world.estateA.id, kind: 'vote_result', title: '5号楼屋面维修表决通过', body: '参与面积 80%，同意 70%。', publishedAt: at(2) });
+  const vote = await publishNotice(db, {
+    estateId: world.estateA.id,
+    kind: 'vote_result',
+    title: '5号楼屋面维修表决通过',
+    body: '参与面积 80%，同意 70%。',
+    publishedAt: at(2),
+  });
   voteNoticeId = vote.id;
-  await publishNotice(db, { estateId: world.estateB.id, kind: 'general', title: '乙小区停水通知', body: '周五停水。', publishedAt: at(1) });
+  await publishNotice(db, {
+    estateId: world.estateB.id,
+    kind: 'general',
+    title: '乙小区停水通知',
+    body: '周五停水。',
+    publishedAt: at(1),
+  });
   const meeting = await db.meeting.create({
     data: {
-      communityId: world.community.id, kind: 'regular', title: '十一月联席会议', place: '社区会议室',
-      startsAt: at(30), endsAt: at(29), status: 'closed', convenerId: world.users.community.id,
+      communityId: world.community.id,
+      kind: 'regular',
+      title: '十一月联席会议',
+      place: '社区会议室',
+      startsAt: at(30),
+      endsAt: at(29),
+      status: 'closed',
+      convenerId: world.users.community.id,
       estates: { create: [{ estateId: world.estateA.id }] },
-      participants: { create: [{ userId: world.users.community.id, party: 'community', attended: true }, { userId: world.users.residentA2.id, party: 'resident_rep', attended: true }] },
+      participants: {
+        create: [
+          { userId: world.users.community.id, party: 'community', attended: true },
+          { userId: world.users.residentA2.id, party: 'resident_rep', attended: true },
+        ],
+      },
     },
   });
-  meetingNoticeId = (await publishNotice(db, { estateId: world.estateA.id, kind: 'meeting_decision', title: '联席会议决定', body: '决定如下。', meetingId: meeting.id, publishedAt: at(0.5) })).id;
+  meetingNoticeId = (
+    await publishNotice(db, {
+      estateId: world.estateA.id,
+      kind: 'meeting_decision',
+      title: '联席会议决定',
+      body: '决定如下。',
+      meetingId: meeting.id,
+      publishedAt: at(0.5),
+    })
+  ).id;
   for (let i = 0; i < 21; i++) {
-    await publishNotice(db, { estateId: world.estateA.id, kind: 'fund_use', title: `资金使用 ${i}`, body: 'x', publishedAt: at(100 + i) });
+    await publishNotice(db, {
+      estateId: world.estateA.id,
+      kind: 'fund_use',
+      title: `资金使用 ${i}`,
+      body: 'x',
+      publishedAt: at(100 + i),
+    });
   }
 });
 afterAll(async () => t.close());
@@ -65,6 +103,17 @@ describe('the notice board', () => {
     expect((await c.get(`/notices/${voteNoticeId}`)).statusCode).toBe(404);
     expect((await c.get('/notices/abc')).statusCode).toBe(400);
   });
+
+  it.each(['0', '1.5', '2147483648', '99999999999999999999'])(
+    'answers a notice id of %s with a 400 page, not a 500',
+    async (id) => {
+      const c = await loginAs(t.app, 'residenta');
+      const res = await c.get(`/notices/${id}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('提交的内容有误');
+      expect((await c.get(`/notices?estate=${id}`)).statusCode).toBe(400);
+    },
+  );
 
   it('links a meeting decision to the meeting only for those who may open the meeting', async () => {
     const participant = await loginAs(t.app, 'residenta2');

@@ -3,8 +3,7 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { loginAs, type Client } from '../helpers/client.ts';
 import { formatShanghaiLocal } from '../../src/domain/deadlines.ts';
-import { notify, type DeliveryChannel, type NewNotification } from '../../src/modules/notifications/service.ts';
-import { deliverNotificationsJob } from '../../src/modules/notifications/jobs.ts';
+import { jobs, notify, type DeliveryChannel, type NewNotification } from '../../src/modules/notifications/index.ts';
 import { fileThroughForm, versionOf } from './issues-fixtures.ts';
 
 let t: TestApp;
@@ -16,10 +15,15 @@ let property: Client;
 beforeAll(async () => {
   t = await createTestApp();
   world = await makeWorld(t.app.db);
-  [resident, community, property] = await Promise.all([loginAs(t.app, 'residenta'), loginAs(t.app, 'community'), loginAs(t.app, 'propertya')]);
+  [resident, community, property] = await Promise.all([
+    loginAs(t.app, 'residenta'),
+    loginAs(t.app, 'community'),
+    loginAs(t.app, 'propertya'),
+  ]);
 });
 afterAll(async () => t.close());
 
+const deliverNotificationsJob = jobs.find((j) => j.name === 'deliver-notifications')!;
 const unread = (userId: number) => t.app.db.notification.count({ where: { userId, readAt: null } });
 
 async function accept(id: number, version?: string) {
@@ -66,6 +70,22 @@ describe('in-app notifications', () => {
     expect((await resident.post('/notifications/abc/read')).statusCode).toBe(400);
   });
 
+  it.each(['0', '-1', '1.5', '2147483648', '99999999999999999999'])('an id of %s is a 400 page, not a 500', async (id) => {
+    await resident.get('/notifications');
+    const res = await resident.post(`/notifications/${id}/read`);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('提交的内容有误');
+  });
+
+  it('a mark-read form with a value it does not know is a 400 and changes nothing', async () => {
+    const n = await t.app.db.notification.findFirstOrThrow({ where: { userId: world.users.community.id, readAt: null } });
+    await community.get('/notifications');
+    const res = await community.post(`/notifications/${n.id}/read`, { open: 'yes' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('请求无效');
+    expect((await t.app.db.notification.findUniqueOrThrow({ where: { id: n.id } })).readAt).toBeNull();
+  });
+
   it('mark all as read clears only my unread ones, and needs the CSRF token', async () => {
     await community.get('/notifications');
     expect((await community.post('/notifications/read-all', { _csrf: '' })).statusCode).toBe(403);
@@ -81,9 +101,16 @@ describe('in-app notifications', () => {
   it('renders any kind through its catalogue key, survives bad parameters, and pages', async () => {
     const userId = world.users.committeeA.id;
     await t.app.db.notification.createMany({
-      data: Array.from({ length: 21 }, (_, i) => ({ userId, kind: 'issue_assigned', paramsJson: JSON.stringify({ id: i + 1, title: `t${i}` }), createdAt: new Date(t.clock.now.getTime() - (i + 10) * 60_000) })),
+      data: Array.from({ length: 21 }, (_, i) => ({
+        userId,
+        kind: 'issue_assigned',
+        paramsJson: JSON.stringify({ id: i + 1, title: `t${i}` }),
+        createdAt: new Date(t.clock.now.getTime() - (i + 10) * 60_000),
+      })),
     });
-    await t.app.db.notification.create({ data: { userId, kind: 'some_future_kind', paramsJson: 'not json', createdAt: t.clock.now } });
+    await t.app.db.notification.create({
+      data: { userId, kind: 'some_future_kind', paramsJson: 'not json', createdAt: t.clock.now },
+    });
     const committee = await loginAs(t.app, 'committeea');
     const first = await committee.get('/notifications');
     expect(first.statusCode).toBe(200);
@@ -104,6 +131,13 @@ describe('in-app notifications', () => {
 });
 
 describe('delivery channels', () => {
+  it('the app runs every module’s jobs with notification delivery last, after the jobs that notify', () => {
+    const names = t.app.jobs.map((j) => j.name);
+    expect(names).toContain('purge-expired-sessions');
+    expect(names.at(-1)).toBe('deliver-notifications');
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it('the app holds the in-app channel and a log channel', () => {
     expect(t.app.deliveryChannels.map((c) => c.name)).toEqual(['in-app', 'log']);
   });
@@ -111,7 +145,12 @@ describe('delivery channels', () => {
   it('outside channels get committed notifications from the delivery job, once, and nothing from a failed action', async () => {
     const delivered: NewNotification[] = [];
     const recorder: DeliveryChannel = { name: 'test', deliver: async (ns) => void delivered.push(...ns) };
-    const broken: DeliveryChannel = { name: 'broken', deliver: async () => { throw new Error('gateway down'); } };
+    const broken: DeliveryChannel = {
+      name: 'broken',
+      deliver: async () => {
+        throw new Error('gateway down');
+      },
+    };
     const deliver = () => deliverNotificationsJob.run(t.app, t.clock.now);
     t.app.deliveryChannels.push(broken, recorder);
     try {
@@ -122,7 +161,12 @@ describe('delivery channels', () => {
       expect((await accept(id)).statusCode).toBe(303);
       expect(delivered).toEqual([]); // nothing leaves before the job runs
       await deliver();
-      expect(delivered.filter((n) => n.issueId === id).map((n) => [n.kind, n.userId]).sort()).toEqual(
+      expect(
+        delivered
+          .filter((n) => n.issueId === id)
+          .map((n) => [n.kind, n.userId])
+          .sort(),
+      ).toEqual(
         [
           ['issue_submitted', world.users.community.id],
           ['issue_assigned', world.users.propertyA.id],
@@ -149,10 +193,14 @@ describe('delivery channels', () => {
       await deliverNotificationsJob.run(t.app, t.clock.now);
       delivered.length = 0;
       await t.app.db.$transaction((tx) =>
-        notify(tx, [{ userId: world.users.committeeA.id, kind: 'meeting_invited', params: { title: '联席会议' }, link: '/meetings/1' }]),
+        notify(tx, [
+          { userId: world.users.committeeA.id, kind: 'meeting_invited', params: { title: '联席会议' }, link: '/meetings/1' },
+        ]),
       );
       await deliverNotificationsJob.run(t.app, t.clock.now);
-      expect(delivered.map((n) => [n.kind, n.userId, n.params])).toEqual([['meeting_invited', world.users.committeeA.id, { title: '联席会议' }]]);
+      expect(delivered.map((n) => [n.kind, n.userId, n.params])).toEqual([
+        ['meeting_invited', world.users.committeeA.id, { title: '联席会议' }],
+      ]);
     } finally {
       t.app.deliveryChannels.pop();
     }

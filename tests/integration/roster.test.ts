@@ -25,9 +25,13 @@ const GOOD = [
   '9号楼,2,602,6,120.00,,,,是',
 ].join('\r\n');
 
-async function upload(client: Client, bytes: Buffer, estateId = w.estateA.id) {
+async function upload(client: Client, bytes: Buffer, estateId: number | string = w.estateA.id) {
   await client.get('/roster');
-  return client.postMultipart('/roster/import', { estateId: String(estateId) }, { file: [{ filename: 'roster.csv', contentType: 'text/csv', data: bytes }] });
+  return client.postMultipart(
+    '/roster/import',
+    { estateId: String(estateId) },
+    { file: [{ filename: 'roster.csv', contentType: 'text/csv', data: bytes }] },
+  );
 }
 
 const countRows = async () => ({
@@ -47,8 +51,23 @@ describe('importing the owner roster', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('名册已导入');
     const building = await t.app.db.building.findFirstOrThrow({ where: { estateId: w.estateA.id, name: '9号楼' } });
-    const units = await t.app.db.unit.findMany({ where: { buildingId: building.id }, include: { owners: { include: { owner: true } } }, orderBy: [{ entrance: 'asc' }, { room: 'asc' }] });
-    expect(units.map((u) => [u.entrance, u.room, u.areaCentiM2, u.developerUnsold, u.owners.map((x) => x.owner.name).sort().join('+')])).toEqual([
+    const units = await t.app.db.unit.findMany({
+      where: { buildingId: building.id },
+      include: { owners: { include: { owner: true } } },
+      orderBy: [{ entrance: 'asc' }, { room: 'asc' }],
+    });
+    expect(
+      units.map((u) => [
+        u.entrance,
+        u.room,
+        u.areaCentiM2,
+        u.developerUnsold,
+        u.owners
+          .map((x) => x.owner.name)
+          .sort()
+          .join('+'),
+      ]),
+    ).toEqual([
       ['1', '601', 9850, false, '王秀英'],
       ['1', '602', 8635, false, '张丽+李建国'],
       ['2', '601', 9850, false, '李建国'],
@@ -61,9 +80,15 @@ describe('importing the owner roster', () => {
   });
 
   it('re-importing with a changed area and owner updates the unit and replaces its owners', async () => {
-    const changed = GOOD.replace('9号楼,1,601,6,98.50,王秀英,13811110000,K001,否', '9号楼,1,601,6,99.00,赵新,13811112222,K009,否');
+    const changed = GOOD.replace(
+      '9号楼,1,601,6,98.50,王秀英,13811110000,K001,否',
+      '9号楼,1,601,6,99.00,赵新,13811112222,K009,否',
+    );
     await upload(committee, Buffer.from(changed));
-    const unit = await t.app.db.unit.findFirstOrThrow({ where: { building: { name: '9号楼' }, entrance: '1', room: '601' }, include: { owners: { include: { owner: true } } } });
+    const unit = await t.app.db.unit.findFirstOrThrow({
+      where: { building: { name: '9号楼' }, entrance: '1', room: '601' },
+      include: { owners: { include: { owner: true } } },
+    });
     expect(unit.areaCentiM2).toBe(9900);
     expect(unit.owners.map((x) => x.owner.ownerKey)).toEqual(['K009']);
     expect(await t.app.db.unit.count({ where: { building: { name: '9号楼' }, entrance: '1', room: '601' } })).toBe(1);
@@ -82,14 +107,27 @@ describe('importing the owner roster', () => {
     const res = await upload(committee, Buffer.from(bad));
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('名册有 4 处错误');
-    for (const text of ['第 2 行', '面积不能为负数', '第 3 行', '面积不是数字', '第 5 行', '与第 4 行重复', '第 6 行', '手机号格式不正确', '本次没有导入任何内容']) {
+    for (const text of [
+      '第 2 行',
+      '面积不能为负数',
+      '第 3 行',
+      '面积不是数字',
+      '第 5 行',
+      '与第 4 行重复',
+      '第 6 行',
+      '手机号格式不正确',
+      '本次没有导入任何内容',
+    ]) {
       expect(res.body).toContain(text);
     }
     expect(await countRows()).toEqual(before);
   });
 
   it('reports a missing column', async () => {
-    const res = await upload(committee, Buffer.from('楼栋,单元,房号,楼层,业主姓名,手机号,业主编号,开发商未售\n9号楼,1,601,6,王,,K1,否\n'));
+    const res = await upload(
+      committee,
+      Buffer.from('楼栋,单元,房号,楼层,业主姓名,手机号,业主编号,开发商未售\n9号楼,1,601,6,王,,K1,否\n'),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('专有面积');
     expect(res.body).toContain('缺少这一列');
@@ -110,14 +148,19 @@ describe('importing the owner roster', () => {
     expect(res.body).toContain('id="err-rosterFile"');
   });
 
-  it('links a resident account whose mobile matches an owner of record', async () => {
-    const csv = [HEADER, `5号楼,1,601,6,100.00,王秀英,13812345678,W001,否`, `5号楼,1,602,6,80.00,李四,139 0000 1111,W002,否`].join('\n');
+  it('never links a resident account to an owner of record by a matching mobile number alone', async () => {
+    const csv = [
+      HEADER,
+      `5号楼,1,601,6,100.00,王秀英,13812345678,W001,否`,
+      `5号楼,1,602,6,80.00,李四,139 0000 1111,W002,否`,
+    ].join('\n');
     const res = await upload(committee, Buffer.from(csv));
     expect(res.statusCode).toBe(200);
     const wang = await t.app.db.owner.findFirstOrThrow({ where: { estateId: w.estateA.id, ownerKey: 'W001' } });
     const li = await t.app.db.owner.findFirstOrThrow({ where: { estateId: w.estateA.id, ownerKey: 'W002' } });
-    expect(wang.userId).toBe(w.users.residentA.id);
-    expect(li.userId).toBe(w.users.residentA2.id);
+    // the numbers match residentA and residentA2, but only an approved registration links an account
+    expect(wang.userId).toBeNull();
+    expect(li.userId).toBeNull();
     // the existing 5号楼 units were updated, not duplicated
     expect(await t.app.db.unit.count({ where: { buildingId: w.buildingA.id } })).toBe(2);
   });
@@ -145,9 +188,16 @@ describe('the roster page and hand edits', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('id="err-unitArea"');
     expect((await t.app.db.unit.findUniqueOrThrow({ where: { id: unit.id } })).areaCentiM2).toBe(9850);
-    const ok = await committee.post(`/roster/units/${unit.id}`, { area: '97.25', floor: '6', owners: 'K002, 李建国, 13800000002\nK077, 周敏' });
+    const ok = await committee.post(`/roster/units/${unit.id}`, {
+      area: '97.25',
+      floor: '6',
+      owners: 'K002, 李建国, 13800000002\nK077, 周敏',
+    });
     expect(ok.statusCode).toBe(303);
-    const after = await t.app.db.unit.findUniqueOrThrow({ where: { id: unit.id }, include: { owners: { include: { owner: true } } } });
+    const after = await t.app.db.unit.findUniqueOrThrow({
+      where: { id: unit.id },
+      include: { owners: { include: { owner: true } } },
+    });
     expect(after.areaCentiM2).toBe(9725);
     expect(after.owners.map((x) => x.owner.ownerKey).sort()).toEqual(['K002', 'K077']);
   });
@@ -170,4 +220,19 @@ describe('the roster page and hand edits', () => {
     const res = await upload(property, Buffer.from(GOOD));
     expect(res.statusCode).toBe(200);
   });
+
+  it.each(['0', '1.5', '2147483648', '12345678901234567890'])(
+    'a unit or estate id %s is a 400 page and changes nothing',
+    async (id) => {
+      const before = await countRows();
+      expect((await committee.get(`/roster/units/${id}`)).statusCode).toBe(400);
+      expect((await committee.get(`/roster?estate=${id}`)).statusCode).toBe(400);
+      await committee.get('/roster');
+      expect((await committee.post(`/roster/units/${id}`, { area: '90.00', floor: '6', owners: 'K900, 编号' })).statusCode).toBe(
+        400,
+      );
+      expect((await upload(committee, Buffer.from(GOOD), id)).statusCode).toBe(400);
+      expect(await countRows()).toEqual(before);
+    },
+  );
 });

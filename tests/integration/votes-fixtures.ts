@@ -30,7 +30,16 @@ export async function seedOwners(db: PrismaClient, w: World) {
   const qian = await owner('A5', '钱二', '13500000005');
   const dev = await owner('__developer__', '开发商', '', null, true);
   const outsiderUser = await db.user.create({
-    data: { username: 'outsider', passwordHash: (await db.user.findUniqueOrThrow({ where: { id: w.users.residentA.id } })).passwordHash, displayName: '孙五', phone: '13600000006', role: 'resident', estateId, unitId: w.unitA3.id, communityId: w.community.id },
+    data: {
+      username: 'outsider',
+      passwordHash: (await db.user.findUniqueOrThrow({ where: { id: w.users.residentA.id } })).passwordHash,
+      displayName: '孙五',
+      phone: '13600000006',
+      role: 'resident',
+      estateId,
+      unitId: w.unitA3.id,
+      communityId: w.community.id,
+    },
   });
   const sun = await owner('A6', '孙五', '13600000006', outsiderUser.id);
   const link = (ownerId: number, unitId: number) => db.ownerUnit.create({ data: { ownerId, unitId } });

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { loginAs, type Client } from '../helpers/client.ts';
 import { makeIssue, seedOwners, type Owners } from './votes-fixtures.ts';
-import { closeDueVotesJob, voteClosingReminderJob } from '../../src/modules/votes/jobs.ts';
+import { closeDueVotesJob, voteClosingReminderJob } from '../../src/modules/votes/index.ts';
 
 let t: TestApp;
 let w: World;
@@ -73,7 +73,13 @@ describe('drafting a proposal', () => {
   it('saves a draft with the amount in fen and the scope buildings', async () => {
     const id = await draft();
     const p = await t.app.db.fundProposal.findUniqueOrThrow({ where: { id }, include: { buildings: true } });
-    expect(p).toMatchObject({ status: 'draft', amountFen: 38_600_000, scope: 'buildings', matter: 'use_fund', estateId: w.estateA.id });
+    expect(p).toMatchObject({
+      status: 'draft',
+      amountFen: 38_600_000,
+      scope: 'buildings',
+      matter: 'use_fund',
+      estateId: w.estateA.id,
+    });
     expect(p.buildings.map((b) => b.buildingId)).toEqual([w.buildingA.id]);
     expect(p.closesAt?.toISOString()).toBe('2026-11-23T10:00:00.000Z');
   });
@@ -125,14 +131,30 @@ describe('drafting a proposal', () => {
   it('drafts from a joint meeting’s open_vote decision: the amount is prefilled and the decision linked', async () => {
     const issue = await makeIssue(t.app.db, w, 'awaiting_vote');
     const meeting = await t.app.db.meeting.create({
-      data: { communityId: w.community.id, kind: 'ad_hoc', title: '屋面维修联席会议', place: '社区会议室', startsAt: START, endsAt: START, convenerId: w.users.community.id, status: 'held' },
+      data: {
+        communityId: w.community.id,
+        kind: 'ad_hoc',
+        title: '屋面维修联席会议',
+        place: '社区会议室',
+        startsAt: START,
+        endsAt: START,
+        convenerId: w.users.community.id,
+        status: 'held',
+      },
     });
-    const item = await t.app.db.agendaItem.create({ data: { meetingId: meeting.id, issueId: issue.id, title: issue.title, position: 1 } });
-    const decision = await t.app.db.decision.create({ data: { agendaItemId: item.id, kind: 'open_vote', amountFen: 38_600_000, appliedAt: START } });
+    const item = await t.app.db.agendaItem.create({
+      data: { meetingId: meeting.id, issueId: issue.id, title: issue.title, position: 1 },
+    });
+    const decision = await t.app.db.decision.create({
+      data: { agendaItemId: item.id, kind: 'open_vote', amountFen: 38_600_000, appliedAt: START },
+    });
     const form = await committee.get(`/votes/new?issue=${issue.id}`);
     expect(form.body).toContain('value="386,000.00"');
     const id = await draft({ issueId: String(issue.id), title: '依据联席会议决定' });
-    expect(await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } })).toMatchObject({ issueId: issue.id, decisionId: decision.id });
+    expect(await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      issueId: issue.id,
+      decisionId: decision.id,
+    });
   });
 
   it('refuses to draft from an issue that is neither awaiting the vote nor the actor’s to open', async () => {
@@ -268,7 +290,12 @@ describe('voting', () => {
     const res = await record(id, { voterKey: o.keys.couple, choice: 'agree' });
     expect(res.statusCode).toBe(303);
     const b = (await ballots(id)).find((x) => x.voterKey === o.keys.couple);
-    expect(b).toMatchObject({ choice: 'agree', channel: 'door_to_door', recorderName: '陈志强', recordedById: w.users.committeeA.id });
+    expect(b).toMatchObject({
+      choice: 'agree',
+      channel: 'door_to_door',
+      recorderName: '陈志强',
+      recordedById: w.users.committeeA.id,
+    });
     const audit = (await changes(id)).filter((c) => c.voterKey === o.keys.couple);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorId: w.users.committeeA.id, recorderName: '陈志强', channel: 'door_to_door' });
@@ -284,7 +311,12 @@ describe('voting', () => {
 
   it('a resident cannot record a ballot for others (404)', async () => {
     await wang.get(`/votes/${id}`);
-    const res = await wang.post(`/votes/${id}/record`, { voterKey: o.keys.zhang, choice: 'agree', channel: 'paper', recorderName: '王秀英' });
+    const res = await wang.post(`/votes/${id}/record`, {
+      voterKey: o.keys.zhang,
+      choice: 'agree',
+      channel: 'paper',
+      recorderName: '王秀英',
+    });
     expect(res.statusCode).toBe(404);
   });
 
@@ -334,7 +366,10 @@ describe('scoping', () => {
     await other.get('/votes');
     expect((await other.post(`/votes/${draftId}/open`)).statusCode).toBe(404);
     expect((await other.post(`/votes/${id}/close`)).statusCode).toBe(404);
-    expect((await other.post(`/votes/${id}/record`, { voterKey: o.keys.zhang, choice: 'agree', channel: 'paper', recorderName: 'x' })).statusCode).toBe(404);
+    expect(
+      (await other.post(`/votes/${id}/record`, { voterKey: o.keys.zhang, choice: 'agree', channel: 'paper', recorderName: 'x' }))
+        .statusCode,
+    ).toBe(404);
     expect((await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } })).status).toBe('open');
     expect((await t.app.db.fundProposal.findUniqueOrThrow({ where: { id: draftId } })).status).toBe('draft');
   });
@@ -375,7 +410,9 @@ describe('concurrency', () => {
   it('30 ballots recorded at once give an exact tally', async () => {
     const building = await t.app.db.building.create({ data: { estateId: w.estateA.id, name: '7号楼' } });
     for (let i = 1; i <= 30; i++) {
-      const u = await t.app.db.unit.create({ data: { buildingId: building.id, room: `${i}01`, floor: i, areaCentiM2: 5000 + i } });
+      const u = await t.app.db.unit.create({
+        data: { buildingId: building.id, room: `${i}01`, floor: i, areaCentiM2: 5000 + i },
+      });
       const ow = await t.app.db.owner.create({ data: { estateId: w.estateA.id, ownerKey: `B${i}`, name: `业主${i}` } });
       await t.app.db.ownerUnit.create({ data: { ownerId: ow.id, unitId: u.id } });
     }
@@ -385,7 +422,12 @@ describe('concurrency', () => {
     await committee.get(`/votes/${id}`);
     const results = await Promise.all(
       keys.map((voterKey, i) =>
-        committee.post(`/votes/${id}/record`, { voterKey, choice: i % 3 === 0 ? 'disagree' : 'agree', channel: 'paper', recorderName: '陈志强' }),
+        committee.post(`/votes/${id}/record`, {
+          voterKey,
+          choice: i % 3 === 0 ? 'disagree' : 'agree',
+          channel: 'paper',
+          recorderName: '陈志强',
+        }),
       ),
     );
     expect(results.map((r) => r.statusCode)).toEqual(keys.map(() => 303));
@@ -395,7 +437,13 @@ describe('concurrency', () => {
     expect(closed.statusCode).toBe(303);
     const p = await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } });
     const tally = JSON.parse(p.resultJson ?? '{}');
-    expect(tally).toMatchObject({ participatingHeadcount: 30, agreeHeadcount: 20, disagreeHeadcount: 10, quorumReached: true, approved: true });
+    expect(tally).toMatchObject({
+      participatingHeadcount: 30,
+      agreeHeadcount: 20,
+      disagreeHeadcount: 10,
+      quorumReached: true,
+      approved: true,
+    });
     expect(tally.participatingArea).toBe(30 * 5000 + (30 * 31) / 2);
     expect(p.status).toBe('passed');
   });
@@ -404,7 +452,9 @@ describe('concurrency', () => {
     const id = await openVote({ title: '同一业主并发' });
     await wang.get(`/votes/${id}`);
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => wang.post(`/votes/${id}/ballot`, { voterKey: o.keys.wang, choice: i % 2 ? 'agree' : 'abstain' })),
+      Array.from({ length: 8 }, (_, i) =>
+        wang.post(`/votes/${id}/ballot`, { voterKey: o.keys.wang, choice: i % 2 ? 'agree' : 'abstain' }),
+      ),
     );
     expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(303));
     expect(await ballots(id)).toHaveLength(1);
@@ -436,7 +486,12 @@ describe('closing', () => {
     await closeDueVotesJob.run(t.app, at('2026-11-25T10:00:00Z'));
     const p = await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } });
     expect(p.status).toBe('passed');
-    expect(JSON.parse(p.resultJson ?? '{}')).toMatchObject({ participatingArea: 45500, totalArea: 54000, agreeHeadcount: 3, approved: true });
+    expect(JSON.parse(p.resultJson ?? '{}')).toMatchObject({
+      participatingArea: 45500,
+      totalArea: 54000,
+      agreeHeadcount: 3,
+      approved: true,
+    });
     const after = await t.app.db.issue.findUniqueOrThrow({ where: { id: issue.id } });
     expect(after).toMatchObject({ state: 'in_progress', approvedAmountFen: 38_600_000 });
     const event = await t.app.db.issueEvent.findFirstOrThrow({ where: { issueId: issue.id, action: 'vote_passed' } });
@@ -446,7 +501,9 @@ describe('closing', () => {
     expect(notice.estateId).toBe(w.estateA.id);
     const ledger = await t.app.db.fundLedgerEntry.findMany({ where: { proposalId: id } });
     expect(ledger).toEqual([expect.objectContaining({ kind: 'approved', amountFen: 38_600_000 })]);
-    expect(await t.app.db.notification.count({ where: { proposalId: id, kind: 'vote_result', userId: w.users.residentA.id } })).toBe(1);
+    expect(
+      await t.app.db.notification.count({ where: { proposalId: id, kind: 'vote_result', userId: w.users.residentA.id } }),
+    ).toBe(1);
     // the frozen result does not move with later ballots (none are accepted) nor with the roster
     const page = await wang.get(`/votes/${id}`);
     expect(page.body).toContain('表决通过');
@@ -475,8 +532,7 @@ describe('closing', () => {
   });
 
   it('both vote jobs run with the scheduler', async () => {
-    const { JOBS } = await import('../../src/scheduler.ts');
-    expect(JOBS.map((j) => j.name)).toEqual(expect.arrayContaining(['close-due-votes', 'vote-closing-reminders']));
+    expect(t.app.jobs.map((j) => j.name)).toEqual(expect.arrayContaining(['close-due-votes', 'vote-closing-reminders']));
   });
 
   it('reminds the owners who have not voted a day before the close, once', async () => {

@@ -120,9 +120,27 @@ describe('DEFAULT_CATEGORIES', () => {
 
 describe('Shanghai time', () => {
   it.each<[string, string, ShanghaiParts, string, string]>([
-    ['an evening', '2026-11-27T10:30:00Z', { year: 2026, month: 11, day: 27, hour: 18, minute: 30, second: 0 }, '2026-11-27 18:30', '2026-11-27T18:30'],
-    ['UTC 16:00 is Shanghai midnight of the next day', '2026-12-31T16:00:05Z', { year: 2027, month: 1, day: 1, hour: 0, minute: 0, second: 5 }, '2027-01-01 00:00', '2027-01-01T00:00'],
-    ['a UTC morning is the same Shanghai day', '2026-03-08T01:02:59Z', { year: 2026, month: 3, day: 8, hour: 9, minute: 2, second: 59 }, '2026-03-08 09:02', '2026-03-08T09:02'],
+    [
+      'an evening',
+      '2026-11-27T10:30:00Z',
+      { year: 2026, month: 11, day: 27, hour: 18, minute: 30, second: 0 },
+      '2026-11-27 18:30',
+      '2026-11-27T18:30',
+    ],
+    [
+      'UTC 16:00 is Shanghai midnight of the next day',
+      '2026-12-31T16:00:05Z',
+      { year: 2027, month: 1, day: 1, hour: 0, minute: 0, second: 5 },
+      '2027-01-01 00:00',
+      '2027-01-01T00:00',
+    ],
+    [
+      'a UTC morning is the same Shanghai day',
+      '2026-03-08T01:02:59Z',
+      { year: 2026, month: 3, day: 8, hour: 9, minute: 2, second: 59 },
+      '2026-03-08 09:02',
+      '2026-03-08T09:02',
+    ],
   ])('%s', (_name, iso, parts, shown, inputValue) => {
     expect(toShanghaiParts(at(iso))).toEqual(parts);
     expect(formatShanghai(at(iso), 'zh-CN')).toBe(shown);

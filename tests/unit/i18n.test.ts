@@ -18,7 +18,8 @@ function literalKeys(): Map<string, string> {
   const keys = new Map<string, string>();
   for (const file of [...filesUnder(path.join(ROOT, 'views'), '.njk'), ...filesUnder(path.join(ROOT, 'src'), '.ts')]) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z][\w.-]*\.[\w.-]*[\w])'/g)) keys.set(m[1] as string, path.relative(ROOT, file));
+    for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z][\w.-]*\.[\w.-]*[\w])'/g))
+      keys.set(m[1] as string, path.relative(ROOT, file));
   }
   return keys;
 }
@@ -33,7 +34,9 @@ describe('message catalogue', () => {
 
   it('has no empty message', () => {
     for (const locale of ['zh-CN', 'en'] as const) {
-      const empty = Object.entries(CATALOGUE[locale]).filter(([, v]) => v.trim() === '').map(([k]) => k);
+      const empty = Object.entries(CATALOGUE[locale])
+        .filter(([, v]) => v.trim() === '')
+        .map(([k]) => k);
       expect(empty, locale).toEqual([]);
     }
   });
@@ -46,7 +49,9 @@ describe('message catalogue', () => {
   it('uses the same placeholders in both languages', () => {
     const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     const differing = Object.keys(CATALOGUE['zh-CN']).filter(
-      (k) => CATALOGUE.en[k] !== undefined && names(CATALOGUE['zh-CN'][k] as string).join() !== names(CATALOGUE.en[k] as string).join(),
+      (k) =>
+        CATALOGUE.en[k] !== undefined &&
+        names(CATALOGUE['zh-CN'][k] as string).join() !== names(CATALOGUE.en[k] as string).join(),
     );
     expect(differing).toEqual([]);
   });

@@ -133,7 +133,9 @@ describe('buildCalendar', () => {
   });
 
   it('folds a long Chinese description without breaking characters', () => {
-    const description = '五号楼顶层住户反映屋面渗漏，屋面面积约2,400平方米，维修需动用住宅专项维修资金；业主意见不一。\n'.repeat(12);
+    const description = '五号楼顶层住户反映屋面渗漏，屋面面积约2,400平方米，维修需动用住宅专项维修资金；业主意见不一。\n'.repeat(
+      12,
+    );
     const text = calendar([event({ description })]);
     const lines = physicalLines(text);
     expect(lines.length).toBeGreaterThan(30);
@@ -199,10 +201,11 @@ describe('buildCalendar', () => {
   it('writes a feed of several events and an empty one', () => {
     const text = calendar([event(), event({ uid: 'meeting-2@sanfang.test', summary: '紧急会议' })]);
     const parsed = ical.sync.parseICS(text);
-    expect(Object.keys(parsed).filter((k) => parsed[k]?.type === 'VEVENT').sort()).toEqual([
-      'meeting-1@sanfang.test',
-      'meeting-2@sanfang.test',
-    ]);
+    expect(
+      Object.keys(parsed)
+        .filter((k) => parsed[k]?.type === 'VEVENT')
+        .sort(),
+    ).toEqual(['meeting-1@sanfang.test', 'meeting-2@sanfang.test']);
     expect(physicalLines(calendar([]))).toHaveLength(8);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/actor.ts';
-import { actionsFor, isOverdueNow } from '../../src/modules/issues/service.ts';
+import { actionsFor, isOverdueNow } from '../../src/modules/issues/index.ts';
 
 const actor = (role: Actor['role'], userId = 1): Actor => ({
   userId,
@@ -13,6 +13,7 @@ const actor = (role: Actor['role'], userId = 1): Actor => ({
   unitId: null,
   buildingId: null,
   isTenant: false,
+  verified: true,
   orgName: '',
   locale: 'zh-CN',
   sessionId: 's',

@@ -57,7 +57,7 @@ const ANY_PARTY: ActorName[] = [
 ];
 const SYSTEM: ActorName[] = ['the system'];
 
-/** DOMAIN.md's workflow, written out independently of the module's table. */
+/** The workflow of docs/domain.md, written out independently of the module's table. */
 const ALLOWED: ReadonlyArray<readonly [IssueState, ActorName[], IssueAction, IssueState]> = [
   ['submitted', COMMUNITY, 'accept', 'accepted'],
   ['submitted', COMMUNITY, 'reject', 'rejected'],
@@ -197,9 +197,21 @@ describe('validateTransitionInput', () => {
       ],
     ],
     ['an accept to an unknown party', 'accept', { party: 'police', dueAt: later }, null, [{ field: 'party', code: 'invalid' }]],
-    ['an accept due in the past', 'accept', { party: 'property', dueAt: new Date('2026-11-26T10:00:00Z') }, null, [{ field: 'dueAt', code: 'in_past' }]],
+    [
+      'an accept due in the past',
+      'accept',
+      { party: 'property', dueAt: new Date('2026-11-26T10:00:00Z') },
+      null,
+      [{ field: 'dueAt', code: 'in_past' }],
+    ],
     ['an accept due right now', 'accept', { party: 'property', dueAt: now }, null, [{ field: 'dueAt', code: 'in_past' }]],
-    ['an accept with an invalid date', 'accept', { party: 'property', dueAt: new Date('nope') }, null, [{ field: 'dueAt', code: 'invalid' }]],
+    [
+      'an accept with an invalid date',
+      'accept',
+      { party: 'property', dueAt: new Date('nope') },
+      null,
+      [{ field: 'dueAt', code: 'invalid' }],
+    ],
     ['a reject without a reason', 'reject', {}, null, [{ field: 'reason', code: 'required' }]],
     ['a reject with a blank reason', 'reject', { reason: '  \n ' }, null, [{ field: 'reason', code: 'required' }]],
     ['a reject with a reason', 'reject', { reason: '不属于本小区' }, null, []],
@@ -209,7 +221,13 @@ describe('validateTransitionInput', () => {
     ['a resolve with a note too long', 'resolve', { note: long }, 'property', [{ field: 'note', code: 'too_long' }]],
     ['an optional note too long on escalate', 'escalate', { note: long }, 'property', [{ field: 'note', code: 'too_long' }]],
     ['a handoff to another party', 'handoff', { party: 'community', reason: '属公共安全' }, 'property', []],
-    ['a handoff to the same party', 'handoff', { party: 'property', reason: '不是我们' }, 'property', [{ field: 'party', code: 'same_party' }]],
+    [
+      'a handoff to the same party',
+      'handoff',
+      { party: 'property', reason: '不是我们' },
+      'property',
+      [{ field: 'party', code: 'same_party' }],
+    ],
     [
       'a handoff without party or reason',
       'handoff',
@@ -220,9 +238,21 @@ describe('validateTransitionInput', () => {
         { field: 'party', code: 'required' },
       ],
     ],
-    ['a handoff needs no due date (the old one stands)', 'handoff', { party: 'outside', reason: '需派出所处理' }, 'community', []],
+    [
+      'a handoff needs no due date (the old one stands)',
+      'handoff',
+      { party: 'outside', reason: '需派出所处理' },
+      'community',
+      [],
+    ],
     ['a reassign may keep the party to grant more time', 'reassign', { party: 'property', dueAt: later }, 'property', []],
-    ['a meeting assign in the past', 'meeting_assign', { party: 'committee', dueAt: now }, null, [{ field: 'dueAt', code: 'in_past' }]],
+    [
+      'a meeting assign in the past',
+      'meeting_assign',
+      { party: 'committee', dueAt: now },
+      null,
+      [{ field: 'dueAt', code: 'in_past' }],
+    ],
     ['a meeting reject without a reason', 'meeting_reject', { reason: '' }, null, [{ field: 'reason', code: 'required' }]],
     ['a confirm with a rating', 'confirm', { rating: 'basically_satisfied' }, 'property', []],
     ['a confirm without a rating', 'confirm', {}, 'property', [{ field: 'rating', code: 'required' }]],

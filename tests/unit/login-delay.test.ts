@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_POLICY, ADDRESS_POLICY, FORGET_AFTER_MS, afterFailure, delayAfter, waitMs, type ThrottleState } from '../../src/domain/login-delay.ts';
+import {
+  ACCOUNT_POLICY,
+  ADDRESS_POLICY,
+  FORGET_AFTER_MS,
+  afterFailure,
+  delayAfter,
+  waitMs,
+  type ThrottleState,
+} from '../../src/domain/login-delay.ts';
 
 describe('delayAfter', () => {
   it.each([

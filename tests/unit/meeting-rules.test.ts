@@ -4,24 +4,20 @@ import {
   buildAgenda,
   findDoubleBookings,
   overlaps,
-  planApplyMinutes,
   reorder,
-  validateDecision,
   validateMeetingInput,
 } from '../../src/domain/meeting-rules.ts';
+import { planApplyMinutes, validateDecision } from '../../src/domain/meeting-decisions.ts';
 import type {
   AgendaIssue,
-  ApplyPlan,
   AttendanceRecord,
   BookedMeeting,
-  DecisionFieldError,
-  DecisionInput,
   FreeAgendaItem,
   MeetingFieldError,
   MeetingInput,
-  MinutesItem,
   PartyPresence,
 } from '../../src/domain/meeting-rules.ts';
+import type { ApplyPlan, DecisionFieldError, DecisionInput, MinutesItem } from '../../src/domain/meeting-decisions.ts';
 
 const t = (iso: string): Date => new Date(iso);
 // 30 s into a minute, so the "current minute" rule is exercised.
@@ -80,9 +76,11 @@ describe('validateMeetingInput', () => {
     ['end before start', { endsAt: t('2025-03-02T05:00:00Z') }, [{ field: 'endsAt', code: 'before_start' }]],
     ['exactly 12 hours', { endsAt: t('2025-03-02T18:00:00Z') }, []],
     ['12 hours and a minute', { endsAt: t('2025-03-02T18:01:00Z') }, [{ field: 'endsAt', code: 'too_long_duration' }]],
-    ['no end check against an invalid start', { startsAt: t('nope'), endsAt: t('2020-01-01T00:00:00Z') }, [
-      { field: 'startsAt', code: 'invalid' },
-    ]],
+    [
+      'no end check against an invalid start',
+      { startsAt: t('nope'), endsAt: t('2020-01-01T00:00:00Z') },
+      [{ field: 'startsAt', code: 'invalid' }],
+    ],
     [
       'several errors, one per field, in form order',
       { title: '', kind: 'monthly', startsAt: t('2025-02-01T00:00:00Z'), endsAt: t('2025-02-01T00:00:00Z'), place: ' ' },
@@ -142,7 +140,10 @@ describe('findDoubleBookings', () => {
   });
 
   it('counts a same-time meeting as a clash when the new meeting has no id yet', () => {
-    const result = findDoubleBookings({ startsAt: at('10:00'), endsAt: at('12:00') }, new Map([[2, [booked(7, '10:00', '12:00')]]]));
+    const result = findDoubleBookings(
+      { startsAt: at('10:00'), endsAt: at('12:00') },
+      new Map([[2, [booked(7, '10:00', '12:00')]]]),
+    );
     expect(result).toEqual([{ userId: 2, conflicts: [booked(7, '10:00', '12:00')] }]);
   });
 
@@ -160,14 +161,22 @@ describe('allThreePartiesPresent', () => {
       [a('community', true), a('property', true), a('committee', false), a('resident_rep', true)],
       { ok: false, missing: ['committee'] },
     ],
-    ['attendance not recorded is not presence', [a('community', true), a('property', true), a('committee', null)], {
-      ok: false,
-      missing: ['committee'],
-    }],
-    ['resident representatives do not count', [a('resident_rep', true), a('resident_rep', true)], {
-      ok: false,
-      missing: ['community', 'property', 'committee'],
-    }],
+    [
+      'attendance not recorded is not presence',
+      [a('community', true), a('property', true), a('committee', null)],
+      {
+        ok: false,
+        missing: ['committee'],
+      },
+    ],
+    [
+      'resident representatives do not count',
+      [a('resident_rep', true), a('resident_rep', true)],
+      {
+        ok: false,
+        missing: ['community', 'property', 'committee'],
+      },
+    ],
     ['nobody invited', [], { ok: false, missing: ['community', 'property', 'committee'] }],
     [
       'one of two property staff present is enough',
@@ -219,7 +228,12 @@ describe('buildAgenda', () => {
     ['nothing', [], [], []],
     ['a position beyond the end goes last', [C], [free('P', 99)], ['诉求12', 'P']],
     ['position 0 goes first', [C, B], [free('P', 0)], ['P', '诉求11', '诉求12']],
-    ['equal positions keep the given order', [F, B, C], [free('甲', 2), free('乙', 2)], ['诉求14', '甲', '乙', '诉求11', '诉求12']],
+    [
+      'equal positions keep the given order',
+      [F, B, C],
+      [free('甲', 2), free('乙', 2)],
+      ['诉求14', '甲', '乙', '诉求11', '诉求12'],
+    ],
     ['each lands on its position', [F, B, C], [free('甲', 3), free('乙', 2)], ['诉求14', '乙', '甲', '诉求11', '诉求12']],
     ['positioned before unpositioned', [C], [free('甲'), free('乙', 1)], ['乙', '诉求12', '甲']],
   ])('%s', (_name, issues, freeItems, expected) => {
@@ -248,12 +262,66 @@ describe('reorder', () => {
     { id: 6, position: 2, title: '乙' },
   ];
   it.each<[string, number, 'up' | 'down', [number, number][]]>([
-    ['move up', 6, 'up', [[6, 1], [5, 2], [7, 3]]],
-    ['move down', 6, 'down', [[5, 1], [7, 2], [6, 3]]],
-    ['move the last up', 7, 'up', [[5, 1], [7, 2], [6, 3]]],
-    ['first cannot go up', 5, 'up', [[5, 1], [6, 2], [7, 3]]],
-    ['last cannot go down', 7, 'down', [[5, 1], [6, 2], [7, 3]]],
-    ['unknown id', 99, 'up', [[5, 1], [6, 2], [7, 3]]],
+    [
+      'move up',
+      6,
+      'up',
+      [
+        [6, 1],
+        [5, 2],
+        [7, 3],
+      ],
+    ],
+    [
+      'move down',
+      6,
+      'down',
+      [
+        [5, 1],
+        [7, 2],
+        [6, 3],
+      ],
+    ],
+    [
+      'move the last up',
+      7,
+      'up',
+      [
+        [5, 1],
+        [7, 2],
+        [6, 3],
+      ],
+    ],
+    [
+      'first cannot go up',
+      5,
+      'up',
+      [
+        [5, 1],
+        [6, 2],
+        [7, 3],
+      ],
+    ],
+    [
+      'last cannot go down',
+      7,
+      'down',
+      [
+        [5, 1],
+        [6, 2],
+        [7, 3],
+      ],
+    ],
+    [
+      'unknown id',
+      99,
+      'up',
+      [
+        [5, 1],
+        [6, 2],
+        [7, 3],
+      ],
+    ],
   ])('%s', (_name, id, direction, expected) => {
     expect(reorder(items, id, direction).map((item) => [item.id, item.position])).toEqual(expected);
   });
@@ -274,7 +342,12 @@ describe('validateDecision', () => {
     ['assign without a party', d('assign', { dueAt: future }), awaiting, [{ field: 'party', code: 'required' }]],
     ['assign with an empty party', d('assign', { party: '', dueAt: future }), awaiting, [{ field: 'party', code: 'required' }]],
     ['assign to a resident', d('assign', { party: 'resident', dueAt: future }), awaiting, [{ field: 'party', code: 'invalid' }]],
-    ['assign without a due date', d('assign', { party: 'committee', dueAt: null }), awaiting, [{ field: 'dueAt', code: 'required' }]],
+    [
+      'assign without a due date',
+      d('assign', { party: 'committee', dueAt: null }),
+      awaiting,
+      [{ field: 'dueAt', code: 'required' }],
+    ],
     [
       'assign due yesterday',
       d('assign', { party: 'community', dueAt: t('2025-02-28T02:00:00Z') }),
@@ -282,13 +355,31 @@ describe('validateDecision', () => {
       [{ field: 'dueAt', code: 'in_past' }],
     ],
     ['assign due right now', d('assign', { party: 'community', dueAt: now }), awaiting, [{ field: 'dueAt', code: 'in_past' }]],
-    ['assign with an invalid due date', d('assign', { party: 'community', dueAt: t('x') }), awaiting, [{ field: 'dueAt', code: 'invalid' }]],
-    ['assign with nothing', d('assign'), awaiting, [{ field: 'party', code: 'required' }, { field: 'dueAt', code: 'required' }]],
+    [
+      'assign with an invalid due date',
+      d('assign', { party: 'community', dueAt: t('x') }),
+      awaiting,
+      [{ field: 'dueAt', code: 'invalid' }],
+    ],
+    [
+      'assign with nothing',
+      d('assign'),
+      awaiting,
+      [
+        { field: 'party', code: 'required' },
+        { field: 'dueAt', code: 'required' },
+      ],
+    ],
     ['open a vote on ¥240,000', d('open_vote', { amountFen: 24_000_000 }), awaiting, []],
     ['open a vote without an amount', d('open_vote'), awaiting, [{ field: 'amountFen', code: 'required' }]],
     ['open a vote on nothing', d('open_vote', { amountFen: 0 }), awaiting, [{ field: 'amountFen', code: 'invalid' }]],
     ['open a vote on a negative sum', d('open_vote', { amountFen: -100 }), awaiting, [{ field: 'amountFen', code: 'invalid' }]],
-    ['open a vote on a fraction of a fen', d('open_vote', { amountFen: 1.5 }), awaiting, [{ field: 'amountFen', code: 'invalid' }]],
+    [
+      'open a vote on a fraction of a fen',
+      d('open_vote', { amountFen: 1.5 }),
+      awaiting,
+      [{ field: 'amountFen', code: 'invalid' }],
+    ],
     ['reject with a reason', d('reject', { reason: '属于业主自用部分，不属公共维修范围' }), awaiting, []],
     ['reject without a reason', d('reject'), awaiting, [{ field: 'reason', code: 'required' }]],
     ['reject with a blank reason', d('reject', { reason: '  \n ' }), awaiting, [{ field: 'reason', code: 'required' }]],
@@ -306,10 +397,18 @@ describe('validateDecision', () => {
       'issue moved on and the decision is incomplete',
       d('reject'),
       'closed',
-      [{ field: 'issue', code: 'not_awaiting_meeting' }, { field: 'reason', code: 'required' }],
+      [
+        { field: 'issue', code: 'not_awaiting_meeting' },
+        { field: 'reason', code: 'required' },
+      ],
     ],
     ['free item deferred', d('defer'), null, []],
-    ['free item assigned', d('assign', { party: 'property', dueAt: future }), null, [{ field: 'kind', code: 'free_item_no_decision' }]],
+    [
+      'free item assigned',
+      d('assign', { party: 'property', dueAt: future }),
+      null,
+      [{ field: 'kind', code: 'free_item_no_decision' }],
+    ],
     ['free item put to a vote', d('open_vote', { amountFen: 100 }), null, [{ field: 'kind', code: 'free_item_no_decision' }]],
     ['free item rejected', d('reject', { reason: '无' }), null, [{ field: 'kind', code: 'free_item_no_decision' }]],
   ])('%s', (_name, decision, state, expected) => {
@@ -325,7 +424,12 @@ describe('planApplyMinutes', () => {
     { party: 'committee', attended: true },
     { party: 'resident_rep', attended: false },
   ];
-  const item = (agendaItemId: number, issueId: number | null, issueState: string | null, decision: DecisionInput | null): MinutesItem => ({
+  const item = (
+    agendaItemId: number,
+    issueId: number | null,
+    issueState: string | null,
+    decision: DecisionInput | null,
+  ): MinutesItem => ({
     agendaItemId,
     issueId,
     issueState,
@@ -359,7 +463,13 @@ describe('planApplyMinutes', () => {
 
   it.each<[string, { status: string; appliedAt: Date | null }, AttendanceRecord[], MinutesItem[], ApplyPlan]>([
     ['applied before', { status: 'closed', appliedAt: now }, present, minutes, { ok: false, reason: 'already_applied' }],
-    ['applied before, still held', { status: 'held', appliedAt: now }, present, minutes, { ok: false, reason: 'already_applied' }],
+    [
+      'applied before, still held',
+      { status: 'held', appliedAt: now },
+      present,
+      minutes,
+      { ok: false, reason: 'already_applied' },
+    ],
     ['not yet held', { status: 'scheduled', appliedAt: null }, present, minutes, { ok: false, reason: 'not_held' }],
     ['cancelled', { status: 'cancelled', appliedAt: null }, present, minutes, { ok: false, reason: 'not_held' }],
     ['closed without applying', { status: 'closed', appliedAt: null }, present, minutes, { ok: false, reason: 'not_held' }],
@@ -384,7 +494,13 @@ describe('planApplyMinutes', () => {
       [item(101, 11, W, { kind: 'reject' })],
       { ok: false, reason: 'parties_missing', missing: ['community', 'property', 'committee'] },
     ],
-    ['nothing decided', held, present, [item(101, 11, W, null), item(102, null, null, null)], { ok: false, reason: 'no_decisions' }],
+    [
+      'nothing decided',
+      held,
+      present,
+      [item(101, 11, W, null), item(102, null, null, null)],
+      { ok: false, reason: 'no_decisions' },
+    ],
     ['empty agenda', held, present, [], { ok: false, reason: 'no_decisions' }],
     [
       'invalid decisions, all reported, nothing applied',

@@ -33,9 +33,17 @@ describe('response rate', () => {
   it.each<[string, MetricIssue, Rate]>([
     ['accepted an hour after filing', issue({ state: 'accepted', acceptedAt: plus(FILED, 1) }), rateOf(1, 1, 100)],
     ['accepted exactly at the deadline', issue({ state: 'accepted', acceptedAt: plus(FILED, 24) }), rateOf(1, 1, 100)],
-    ['accepted a minute late', issue({ state: 'accepted', acceptedAt: new Date(plus(FILED, 24).getTime() + 60_000) }), rateOf(0, 1, 0)],
+    [
+      'accepted a minute late',
+      issue({ state: 'accepted', acceptedAt: new Date(plus(FILED, 24).getTime() + 60_000) }),
+      rateOf(0, 1, 0),
+    ],
     ['never accepted', issue(), rateOf(0, 1, 0)],
-    ['rejected in time: out of the rate, not counted against it', issue({ state: 'rejected', rejectedAt: plus(FILED, 1) }), rateOf(0, 0, null)],
+    [
+      'rejected in time: out of the rate, not counted against it',
+      issue({ state: 'rejected', rejectedAt: plus(FILED, 1) }),
+      rateOf(0, 0, null),
+    ],
   ])('an issue %s', (_name, row, expected) => {
     expect(computeMetrics([row], NOW, OPTIONS).responseRate).toEqual(expected);
   });
@@ -50,7 +58,11 @@ describe('resolution rate', () => {
     ['resolved late', resolved(169), rateOf(0, 1, 0)],
     ['resolved in time but reopened once', resolved(72, 1), rateOf(0, 1, 0)],
     ['in progress past its deadline', issue({ state: 'in_progress', acceptedAt: plus(FILED, 1) }), rateOf(0, 1, 0)],
-    ['in progress before its deadline: not yet counted', issue({ state: 'in_progress', createdAt: at('2026-11-28T00:00:00Z') }), rateOf(0, 0, null)],
+    [
+      'in progress before its deadline: not yet counted',
+      issue({ state: 'in_progress', createdAt: at('2026-11-28T00:00:00Z') }),
+      rateOf(0, 0, null),
+    ],
     [
       'resolved before its deadline has come',
       issue({ state: 'resolved', createdAt: at('2026-11-28T00:00:00Z'), resolvedAt: at('2026-11-29T00:00:00Z') }),
@@ -70,10 +82,25 @@ describe('satisfaction rate', () => {
     ['one basically satisfied counts 0.9', rated('basically_satisfied'), OPTIONS, rateOf(9, 10, 90)],
     ['one dissatisfied', rated('dissatisfied'), OPTIONS, rateOf(0, 10, 0)],
     ['none rated', rated(null, undefined), OPTIONS, rateOf(0, 0, null)],
-    ['2 satisfied, 1 basically, 1 dissatisfied: 2.9 / 4', rated('satisfied', 'satisfied', 'basically_satisfied', 'dissatisfied'), OPTIONS, rateOf(29, 40, 72.5)],
+    [
+      '2 satisfied, 1 basically, 1 dissatisfied: 2.9 / 4',
+      rated('satisfied', 'satisfied', 'basically_satisfied', 'dissatisfied'),
+      OPTIONS,
+      rateOf(29, 40, 72.5),
+    ],
     ['unrated issues stay out of the denominator', rated('satisfied', null, 'dissatisfied'), OPTIONS, rateOf(10, 20, 50)],
-    ['a weight of 1 counts basically as satisfied', rated('basically_satisfied', 'dissatisfied'), { basicallySatisfiedWeight: { num: 1, den: 1 } }, rateOf(1, 2, 50)],
-    ['a weight of 2/3 stays exact', rated('basically_satisfied', 'basically_satisfied', 'satisfied'), { basicallySatisfiedWeight: { num: 2, den: 3 } }, rateOf(7, 9, 77.8)],
+    [
+      'a weight of 1 counts basically as satisfied',
+      rated('basically_satisfied', 'dissatisfied'),
+      { basicallySatisfiedWeight: { num: 1, den: 1 } },
+      rateOf(1, 2, 50),
+    ],
+    [
+      'a weight of 2/3 stays exact',
+      rated('basically_satisfied', 'basically_satisfied', 'satisfied'),
+      { basicallySatisfiedWeight: { num: 2, den: 3 } },
+      rateOf(7, 9, 77.8),
+    ],
   ])('%s', (_name, rows, options, expected) => {
     expect(computeMetrics(rows, NOW, options).satisfactionRate).toEqual(expected);
   });
@@ -94,7 +121,11 @@ describe('overdue open issues', () => {
     ['awaiting a vote past its resolution deadline', issue({ state: 'awaiting_vote' }), 1],
     ['still submitted past its response deadline only', issue({ createdAt: at('2026-11-28T00:00:00Z') }), 1],
     ['still submitted exactly at its response deadline', issue({ createdAt: at('2026-11-29T00:00:00Z') }), 0],
-    ['accepted past its response deadline but before resolution', issue({ state: 'in_progress', createdAt: at('2026-11-28T00:00:00Z') }), 0],
+    [
+      'accepted past its response deadline but before resolution',
+      issue({ state: 'in_progress', createdAt: at('2026-11-28T00:00:00Z') }),
+      0,
+    ],
     ['resolved late, waiting for the resident', issue({ state: 'resolved', resolvedAt: plus(FILED, 200) }), 0],
     ['closed', issue({ state: 'closed', resolvedAt: plus(FILED, 200) }), 0],
   ])('an issue %s counts %i', (_name, row, expected) => {
@@ -108,9 +139,25 @@ describe('overdue open issues', () => {
  */
 const PERIOD: MetricIssue[] = [
   // A: accepted in 30 min, resolved in 3 days, satisfied.
-  issue({ id: 1, state: 'closed', party: 'property', acceptedAt: plus(FILED, 0.5), resolvedAt: plus(FILED, 72), rating: 'satisfied' }),
+  issue({
+    id: 1,
+    state: 'closed',
+    party: 'property',
+    acceptedAt: plus(FILED, 0.5),
+    resolvedAt: plus(FILED, 72),
+    rating: 'satisfied',
+  }),
   // B: accepted in 90 min, resolved in 6 days after a reopen, basically satisfied, handed off twice.
-  issue({ id: 2, state: 'closed', party: 'property', acceptedAt: plus(FILED, 1.5), resolvedAt: plus(FILED, 144), reopenCount: 1, handoffCount: 2, rating: 'basically_satisfied' }),
+  issue({
+    id: 2,
+    state: 'closed',
+    party: 'property',
+    acceptedAt: plus(FILED, 1.5),
+    resolvedAt: plus(FILED, 144),
+    reopenCount: 1,
+    handoffCount: 2,
+    rating: 'basically_satisfied',
+  }),
   // C: accepted late (2 days), still in progress past its deadline.
   issue({ id: 3, state: 'in_progress', party: 'committee', acceptedAt: plus(FILED, 48) }),
   // D: filed 11-29, not accepted yet; its response deadline is exactly now.
@@ -118,13 +165,27 @@ const PERIOD: MetricIssue[] = [
   // E: rejected; its hand-offs must not count either.
   issue({ id: 5, state: 'rejected', rejectedAt: plus(FILED, 1), handoffCount: 3 }),
   // F: accepted in 10 min, resolved a day late (8 days), not yet confirmed, handed off once.
-  issue({ id: 6, state: 'resolved', party: 'community', acceptedAt: new Date(FILED.getTime() + 10 * 60_000), resolvedAt: plus(FILED, 192), handoffCount: 1 }),
+  issue({
+    id: 6,
+    state: 'resolved',
+    party: 'community',
+    acceptedAt: new Date(FILED.getTime() + 10 * 60_000),
+    resolvedAt: plus(FILED, 192),
+    handoffCount: 1,
+  }),
   // G: never accepted, both deadlines passed.
   issue({ id: 7 }),
   // H: filed 11-28, not accepted past its response deadline.
   issue({ id: 8, createdAt: at('2026-11-28T00:00:00Z') }),
   // I: accepted in 20 h, resolved in 4 days, dissatisfied.
-  issue({ id: 9, state: 'closed', party: 'property', acceptedAt: plus(FILED, 20), resolvedAt: plus(FILED, 96), rating: 'dissatisfied' }),
+  issue({
+    id: 9,
+    state: 'closed',
+    party: 'property',
+    acceptedAt: plus(FILED, 20),
+    resolvedAt: plus(FILED, 96),
+    rating: 'dissatisfied',
+  }),
 ];
 
 describe('computeMetrics over a period', () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { maskName, maskPhone } from '../../src/domain/privacy.ts';
 import { sniffDocument, sniffImage } from '../../src/domain/image-sniff.ts';
 import { safeLocalPath } from '../../src/lib/safe-redirect.ts';
-import { LoginLimiter } from '../../src/lib/login-limiter.ts';
 import { hashPassword, verifyPassword } from '../../src/lib/password.ts';
 
 describe('masking personal data', () => {
@@ -55,30 +54,6 @@ describe('redirects after login', () => {
     [undefined, '/'],
     ['/x\r\nSet-Cookie: a=b', '/'],
   ])('%j -> %j', (value, expected) => expect(safeLocalPath(value)).toBe(expected));
-});
-
-describe('login limiter', () => {
-  it('allows max failures in the window, then waits until the oldest one leaves it', () => {
-    let now = 1_000_000;
-    const limiter = new LoginLimiter(3, 60_000, () => now);
-    for (let i = 0; i < 3; i++) {
-      expect(limiter.retryAfterMs('k')).toBe(0);
-      limiter.fail('k');
-      now += 1000;
-    }
-    expect(limiter.retryAfterMs('k')).toBe(60_000 - 3000);
-    expect(limiter.retryAfterMs('other')).toBe(0);
-    now += 57_000;
-    expect(limiter.retryAfterMs('k')).toBe(0);
-  });
-
-  it('forgets failures after a success', () => {
-    const limiter = new LoginLimiter(1, 60_000, () => 0);
-    limiter.fail('k');
-    expect(limiter.retryAfterMs('k')).toBeGreaterThan(0);
-    limiter.reset('k');
-    expect(limiter.retryAfterMs('k')).toBe(0);
-  });
 });
 
 describe('password hashing', () => {

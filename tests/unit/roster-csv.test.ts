@@ -1,8 +1,8 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { groupRosterByUnit } from '../../src/domain/roster-units.ts';
 import {
   DEVELOPER_OWNER_KEY,
-  groupRosterByUnit,
   MAX_ROSTER_ROWS,
   parseRosterCsv,
   type RosterError,
@@ -23,12 +23,78 @@ const BODY = [
 ];
 
 const EXPECTED: RosterRow[] = [
-  { line: 2, building: '5', entrance: '1', room: '101', floor: 1, areaCentiM2: 8635, ownerName: '张三', phone: '13800138000', ownerKey: 'P001', developerUnsold: false },
-  { line: 3, building: '5', entrance: '1', room: '102', floor: 1, areaCentiM2: 9010, ownerName: '张三', phone: '13800138000', ownerKey: 'P001', developerUnsold: false },
-  { line: 4, building: '5', entrance: '1', room: '201', floor: 2, areaCentiM2: 8635, ownerName: '李四', phone: '', ownerKey: 'P002', developerUnsold: false },
-  { line: 5, building: '5', entrance: '1', room: '201', floor: 2, areaCentiM2: 8635, ownerName: '王五', phone: '13900139000', ownerKey: 'P003', developerUnsold: false },
-  { line: 6, building: '5', entrance: '2', room: '301', floor: 3, areaCentiM2: 12000, ownerName: '', phone: '', ownerKey: DEVELOPER_OWNER_KEY, developerUnsold: true },
-  { line: 7, building: '5', entrance: '2', room: '302', floor: 3, areaCentiM2: 12000, ownerName: '', phone: '', ownerKey: DEVELOPER_OWNER_KEY, developerUnsold: true },
+  {
+    line: 2,
+    building: '5',
+    entrance: '1',
+    room: '101',
+    floor: 1,
+    areaCentiM2: 8635,
+    ownerName: '张三',
+    phone: '13800138000',
+    ownerKey: 'P001',
+    developerUnsold: false,
+  },
+  {
+    line: 3,
+    building: '5',
+    entrance: '1',
+    room: '102',
+    floor: 1,
+    areaCentiM2: 9010,
+    ownerName: '张三',
+    phone: '13800138000',
+    ownerKey: 'P001',
+    developerUnsold: false,
+  },
+  {
+    line: 4,
+    building: '5',
+    entrance: '1',
+    room: '201',
+    floor: 2,
+    areaCentiM2: 8635,
+    ownerName: '李四',
+    phone: '',
+    ownerKey: 'P002',
+    developerUnsold: false,
+  },
+  {
+    line: 5,
+    building: '5',
+    entrance: '1',
+    room: '201',
+    floor: 2,
+    areaCentiM2: 8635,
+    ownerName: '王五',
+    phone: '13900139000',
+    ownerKey: 'P003',
+    developerUnsold: false,
+  },
+  {
+    line: 6,
+    building: '5',
+    entrance: '2',
+    room: '301',
+    floor: 3,
+    areaCentiM2: 12000,
+    ownerName: '',
+    phone: '',
+    ownerKey: DEVELOPER_OWNER_KEY,
+    developerUnsold: true,
+  },
+  {
+    line: 7,
+    building: '5',
+    entrance: '2',
+    room: '302',
+    floor: 3,
+    areaCentiM2: 12000,
+    ownerName: '',
+    phone: '',
+    ownerKey: DEVELOPER_OWNER_KEY,
+    developerUnsold: true,
+  },
 ];
 
 const utf8 = (lines: readonly string[], eol = '\n') => Buffer.from(lines.join(eol) + eol, 'utf8');
@@ -61,10 +127,25 @@ describe('parseRosterCsv: good files', () => {
     ['GBK (Excel "CSV" on Chinese Windows)', gbk],
     ['English headers', utf8([HEADER_EN, ...BODY])],
     ['columns in another order', utf8([HEADER_ZH, ...BODY].map((line) => reorder(line, ORDER)))],
-    ['English headers in another order, mixed case and padding', utf8([' Developer_Unsold ,OWNER KEY,phone,Owner-Name,AREA,floor,Room,entrance, Building', ...BODY.map((l) => reorder(l, ORDER))])],
-    ['headers with a required mark and a unit in brackets', utf8(['楼栋*,单元,房号*,楼层*,专有面积（m²）,业主姓名*,手机号,业主编号*,开发商未售', ...BODY])],
+    [
+      'English headers in another order, mixed case and padding',
+      utf8([
+        ' Developer_Unsold ,OWNER KEY,phone,Owner-Name,AREA,floor,Room,entrance, Building',
+        ...BODY.map((l) => reorder(l, ORDER)),
+      ]),
+    ],
+    [
+      'headers with a required mark and a unit in brackets',
+      utf8(['楼栋*,单元,房号*,楼层*,专有面积（m²）,业主姓名*,手机号,业主编号*,开发商未售', ...BODY]),
+    ],
     ['an extra column is ignored', utf8([`${HEADER_ZH},备注`, ...BODY.map((l) => `${l},顶楼漏水`)])],
-    ['UTF-16LE tab-separated (Excel "Unicode text")', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from([HEADER_ZH, ...BODY].map((l) => l.replaceAll(',', '\t')).join('\r\n'), 'utf16le')])],
+    [
+      'UTF-16LE tab-separated (Excel "Unicode text")',
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from([HEADER_ZH, ...BODY].map((l) => l.replaceAll(',', '\t')).join('\r\n'), 'utf16le'),
+      ]),
+    ],
   ])('%s', (_name, bytes) => {
     expect(rowsOf(bytes)).toEqual(EXPECTED);
   });
@@ -76,7 +157,18 @@ describe('parseRosterCsv: good files', () => {
   it('normalises full-width characters, padding and phone formatting', () => {
     const rows = rowsOf(utf8([HEADER_ZH, ' ５ , １ ,３０１,３,８６．３５,\u3000赵六\u3000,+86 138-0013-8000,Ｐ００９,否']));
     expect(rows).toEqual([
-      { line: 2, building: '5', entrance: '1', room: '301', floor: 3, areaCentiM2: 8635, ownerName: '赵六', phone: '13800138000', ownerKey: 'P009', developerUnsold: false },
+      {
+        line: 2,
+        building: '5',
+        entrance: '1',
+        room: '301',
+        floor: 3,
+        areaCentiM2: 8635,
+        ownerName: '赵六',
+        phone: '13800138000',
+        ownerKey: 'P009',
+        developerUnsold: false,
+      },
     ]);
   });
 
@@ -118,15 +210,27 @@ describe('parseRosterCsv: whole-file errors', () => {
     ['only blank lines', utf8(['', '  ', ',,,']), [{ line: 1, reason: 'empty_file' }]],
     ['header without data', utf8([HEADER_ZH]), [{ line: 2, reason: 'no_data_rows' }]],
     ['neither UTF-8 nor GBK', Buffer.from([0x41, 0xff, 0x42, 0x0a]), [{ line: 1, reason: 'bad_encoding' }]],
-    ['UTF-8 BOM followed by invalid UTF-8', Buffer.concat([BOM, Buffer.from([0xc4, 0xe3])]), [{ line: 1, reason: 'bad_encoding' }]],
+    [
+      'UTF-8 BOM followed by invalid UTF-8',
+      Buffer.concat([BOM, Buffer.from([0xc4, 0xe3])]),
+      [{ line: 1, reason: 'bad_encoding' }],
+    ],
     ['an .xlsx workbook', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), [{ line: 1, reason: 'not_csv' }]],
-    ['an unclosed quote on the last line', utf8([HEADER_ZH, '5,1,101,1,86.35,"张三,13800138000,P001,否']), [{ line: 2, reason: 'csv_syntax' }]],
+    [
+      'an unclosed quote on the last line',
+      utf8([HEADER_ZH, '5,1,101,1,86.35,"张三,13800138000,P001,否']),
+      [{ line: 2, reason: 'csv_syntax' }],
+    ],
     [
       'an unclosed quote swallowing the rows after it',
       utf8([HEADER_ZH, BODY[0] ?? '', '', '5,1,102,1,90.10,"张三,13800138000,P001,否', BODY[2] ?? '', BODY[3] ?? '']),
       [{ line: 4, reason: 'csv_syntax' }],
     ],
-    ['a stray quote inside a cell', utf8([HEADER_ZH, BODY[0] ?? '', '5,1,102,1,90.10,张"三,13800138000,P001,否']), [{ line: 3, reason: 'csv_syntax' }]],
+    [
+      'a stray quote inside a cell',
+      utf8([HEADER_ZH, BODY[0] ?? '', '5,1,102,1,90.10,张"三,13800138000,P001,否']),
+      [{ line: 3, reason: 'csv_syntax' }],
+    ],
     ['first line is data, not a header', utf8(BODY), [{ line: 1, reason: 'missing_header' }]],
     [
       'missing columns',
@@ -154,33 +258,73 @@ describe('parseRosterCsv: whole-file errors', () => {
 describe('parseRosterCsv: bad cells', () => {
   // One data row (line 2) built from a good one with one cell replaced.
   const GOOD: Record<string, string> = {
-    building: '5', entrance: '1', room: '101', floor: '1', area: '86.35',
-    owner_name: '张三', phone: '13800138000', owner_key: 'P001', developer_unsold: '否',
+    building: '5',
+    entrance: '1',
+    room: '101',
+    floor: '1',
+    area: '86.35',
+    owner_name: '张三',
+    phone: '13800138000',
+    owner_key: 'P001',
+    developer_unsold: '否',
   };
   const file = (cells: Record<string, string>) =>
-    utf8([HEADER_EN, HEADER_EN.split(',').map((c) => cells[c] ?? '').join(',')]);
+    utf8([
+      HEADER_EN,
+      HEADER_EN.split(',')
+        .map((c) => cells[c] ?? '')
+        .join(','),
+    ]);
 
   it.each<[string, Record<string, string>, RosterError[]]>([
     ['negative area', { area: '-86.35' }, [{ line: 2, column: 'area', reason: 'area_negative', value: '-86.35' }]],
     ['non-numeric area', { area: '八十六' }, [{ line: 2, column: 'area', reason: 'area_not_a_number', value: '八十六' }]],
-    ['area with three decimals', { area: '86.355' }, [{ line: 2, column: 'area', reason: 'area_too_many_decimals', value: '86.355' }]],
+    [
+      'area with three decimals',
+      { area: '86.355' },
+      [{ line: 2, column: 'area', reason: 'area_too_many_decimals', value: '86.355' }],
+    ],
     ['zero area', { area: '0' }, [{ line: 2, column: 'area', reason: 'area_zero', value: '0' }]],
     ['absurd area', { area: '100000' }, [{ line: 2, column: 'area', reason: 'area_too_large', value: '100000' }]],
     ['empty area', { area: '' }, [{ line: 2, column: 'area', reason: 'required' }]],
     ['fractional floor', { floor: '2.5' }, [{ line: 2, column: 'floor', reason: 'floor_not_integer', value: '2.5' }]],
     ['floor in words', { floor: '二' }, [{ line: 2, column: 'floor', reason: 'floor_not_integer', value: '二' }]],
     ['floor 0', { floor: '0' }, [{ line: 2, column: 'floor', reason: 'floor_out_of_range', value: '0' }]],
-    ['room number typed as floor', { floor: '1203' }, [{ line: 2, column: 'floor', reason: 'floor_out_of_range', value: '1203' }]],
+    [
+      'room number typed as floor',
+      { floor: '1203' },
+      [{ line: 2, column: 'floor', reason: 'floor_out_of_range', value: '1203' }],
+    ],
     ['phone too short', { phone: '12345' }, [{ line: 2, column: 'phone', reason: 'phone_invalid', value: '12345' }]],
-    ['phone not a mobile prefix', { phone: '12800138000' }, [{ line: 2, column: 'phone', reason: 'phone_invalid', value: '12800138000' }]],
-    ['phone mangled by Excel', { phone: '1.38001E+10' }, [{ line: 2, column: 'phone', reason: 'phone_invalid', value: '1.38001E+10' }]],
+    [
+      'phone not a mobile prefix',
+      { phone: '12800138000' },
+      [{ line: 2, column: 'phone', reason: 'phone_invalid', value: '12800138000' }],
+    ],
+    [
+      'phone mangled by Excel',
+      { phone: '1.38001E+10' },
+      [{ line: 2, column: 'phone', reason: 'phone_invalid', value: '1.38001E+10' }],
+    ],
     ['empty building', { building: '' }, [{ line: 2, column: 'building', reason: 'required' }]],
     ['empty room', { room: '' }, [{ line: 2, column: 'room', reason: 'required' }]],
     ['empty owner name of an owned unit', { owner_name: '' }, [{ line: 2, column: 'owner_name', reason: 'required' }]],
     ['empty owner key of an owned unit', { owner_key: '' }, [{ line: 2, column: 'owner_key', reason: 'required' }]],
-    ['unreadable developer flag', { developer_unsold: 'maybe' }, [{ line: 2, column: 'developer_unsold', reason: 'developer_unsold_invalid', value: 'maybe' }]],
-    ['reserved owner key', { owner_key: DEVELOPER_OWNER_KEY }, [{ line: 2, column: 'owner_key', reason: 'owner_key_reserved', value: DEVELOPER_OWNER_KEY }]],
-    ['overlong name', { owner_name: '张'.repeat(101) }, [{ line: 2, column: 'owner_name', reason: 'too_long', value: '张'.repeat(100) }]],
+    [
+      'unreadable developer flag',
+      { developer_unsold: 'maybe' },
+      [{ line: 2, column: 'developer_unsold', reason: 'developer_unsold_invalid', value: 'maybe' }],
+    ],
+    [
+      'reserved owner key',
+      { owner_key: DEVELOPER_OWNER_KEY },
+      [{ line: 2, column: 'owner_key', reason: 'owner_key_reserved', value: DEVELOPER_OWNER_KEY }],
+    ],
+    [
+      'overlong name',
+      { owner_name: '张'.repeat(101) },
+      [{ line: 2, column: 'owner_name', reason: 'too_long', value: '张'.repeat(100) }],
+    ],
     [
       'several bad cells in one row, in column order',
       { floor: 'x', area: '-1', phone: '1' },
@@ -277,11 +421,56 @@ describe('parseRosterCsv: rows against each other', () => {
 describe('groupRosterByUnit', () => {
   it('returns each unit once, in file order, with its owners', () => {
     expect(groupRosterByUnit(EXPECTED)).toEqual([
-      { building: '5', entrance: '1', room: '101', floor: 1, areaCentiM2: 8635, developerUnsold: false, ownerKeys: ['P001'], lines: [2] },
-      { building: '5', entrance: '1', room: '102', floor: 1, areaCentiM2: 9010, developerUnsold: false, ownerKeys: ['P001'], lines: [3] },
-      { building: '5', entrance: '1', room: '201', floor: 2, areaCentiM2: 8635, developerUnsold: false, ownerKeys: ['P002', 'P003'], lines: [4, 5] },
-      { building: '5', entrance: '2', room: '301', floor: 3, areaCentiM2: 12000, developerUnsold: true, ownerKeys: [DEVELOPER_OWNER_KEY], lines: [6] },
-      { building: '5', entrance: '2', room: '302', floor: 3, areaCentiM2: 12000, developerUnsold: true, ownerKeys: [DEVELOPER_OWNER_KEY], lines: [7] },
+      {
+        building: '5',
+        entrance: '1',
+        room: '101',
+        floor: 1,
+        areaCentiM2: 8635,
+        developerUnsold: false,
+        ownerKeys: ['P001'],
+        lines: [2],
+      },
+      {
+        building: '5',
+        entrance: '1',
+        room: '102',
+        floor: 1,
+        areaCentiM2: 9010,
+        developerUnsold: false,
+        ownerKeys: ['P001'],
+        lines: [3],
+      },
+      {
+        building: '5',
+        entrance: '1',
+        room: '201',
+        floor: 2,
+        areaCentiM2: 8635,
+        developerUnsold: false,
+        ownerKeys: ['P002', 'P003'],
+        lines: [4, 5],
+      },
+      {
+        building: '5',
+        entrance: '2',
+        room: '301',
+        floor: 3,
+        areaCentiM2: 12000,
+        developerUnsold: true,
+        ownerKeys: [DEVELOPER_OWNER_KEY],
+        lines: [6],
+      },
+      {
+        building: '5',
+        entrance: '2',
+        room: '302',
+        floor: 3,
+        areaCentiM2: 12000,
+        developerUnsold: true,
+        ownerKeys: [DEVELOPER_OWNER_KEY],
+        lines: [7],
+      },
     ]);
   });
 

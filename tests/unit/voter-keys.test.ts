@@ -8,12 +8,20 @@ const developer = (id: number) => ({ id, isDeveloper: true });
 describe('voterKeyOf', () => {
   it.each([
     ['a sole owner', { unitId: 1, developerUnsold: false, owners: [person(12)] }, 'o:12'],
-    ['co-owners, sorted whatever their order', { unitId: 2, developerUnsold: false, owners: [person(13), person(12)] }, 'o:12+o:13'],
+    [
+      'co-owners, sorted whatever their order',
+      { unitId: 2, developerUnsold: false, owners: [person(13), person(12)] },
+      'o:12+o:13',
+    ],
     ['the same owner listed twice', { unitId: 3, developerUnsold: false, owners: [person(7), person(7)] }, 'o:7'],
     ['a unit flagged unsold', { unitId: 4, developerUnsold: true, owners: [] }, DEVELOPER_VOTER_KEY],
     ['a unit owned only by the developer', { unitId: 5, developerUnsold: false, owners: [developer(9)] }, DEVELOPER_VOTER_KEY],
     ['a unit without an owner of record', { unitId: 6, developerUnsold: false, owners: [] }, 'u:6'],
-    ['a unit sold to a person but still listing the developer', { unitId: 7, developerUnsold: false, owners: [developer(9), person(4)] }, 'o:4'],
+    [
+      'a unit sold to a person but still listing the developer',
+      { unitId: 7, developerUnsold: false, owners: [developer(9), person(4)] },
+      'o:4',
+    ],
   ])('keys %s', (_what, unit, key) => {
     expect(voterKeyOf(unit)).toBe(key);
   });

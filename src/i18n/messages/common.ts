@@ -149,7 +149,8 @@ export const messages: Catalogue = {
     'errors.uploadTooLarge': 'The upload is too large or has too many files. Send fewer or smaller photos.',
     'errors.bodyTooLarge': 'What you sent is too long.',
     'errors.internal': 'Something went wrong on our side. Nothing was saved; please try again later.',
-    'errors.invalidTransition': 'This cannot be done while the issue is in state “{state}”. The page is out of date; reload it to see the current state.',
+    'errors.invalidTransition':
+      'This cannot be done while the issue is in state “{state}”. The page is out of date; reload it to see the current state.',
     'errors.notAllowed': 'Your role cannot take this action on this issue.',
     'errors.issueChanged': 'Someone else has just updated this issue. Check its current state before acting.',
     'errors.conflict': 'Someone else changed this. Reload and try again.',

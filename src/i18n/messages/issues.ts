@@ -152,10 +152,12 @@ export const messages: Catalogue = {
   },
   en: {
     'issues.new.title': 'Report an issue',
-    'issues.new.intro': 'Say where the problem is and what is happening. In an emergency (someone trapped in a lift, fire equipment failure, severe leak) also call the property company’s duty line.',
+    'issues.new.intro':
+      'Say where the problem is and what is happening. In an emergency (someone trapped in a lift, fire equipment failure, severe leak) also call the property company’s duty line.',
     'issues.new.pickCategory': 'Choose a category',
     'issues.new.emergencyHint': 'Categories marked ⚠ are emergencies: a response within 2 hours.',
-    'issues.new.publicHint': 'Issues in the common areas of a building or the estate are shown to the estate’s residents (without your name and phone) so they can add a “me too”.',
+    'issues.new.publicHint':
+      'Issues in the common areas of a building or the estate are shown to the estate’s residents (without your name and phone) so they can add a “me too”.',
     'issues.new.locationNotePlaceholder': 'e.g. top-floor stairwell, entrance 3 door',
     'issues.new.titlePlaceholder': 'e.g. Roof leaking on the top floor of building 5',
     'issues.new.descriptionPlaceholder': 'What happened? Since when? Which homes are affected?',
@@ -231,7 +233,8 @@ export const messages: Catalogue = {
     'issues.linkedFrom': 'Follows up',
     'issues.followUps': 'Follow-up issues',
     'issues.nowState': 'Current state: {state}.',
-    'issues.public.intro': 'Issues in the estate’s common areas. Add a “me too” if it affects you as well: issues with more support are handled first.',
+    'issues.public.intro':
+      'Issues in the estate’s common areas. Add a “me too” if it affects you as well: issues with more support are handled first.',
     'issues.public.show.open': 'Open',
     'issues.public.show.resolved': 'Resolved',
     'issues.public.show.closed': 'Closed',
@@ -271,7 +274,8 @@ export const messages: Catalogue = {
     'issues.actions.resolveNote': 'What was done',
     'issues.actions.rating': 'Are you satisfied with the result?',
     'issues.actions.ratingComment': 'Comment',
-    'issues.actions.reopenHint': 'If the problem is not fixed, say what is wrong and the issue goes back to the responsible party.',
+    'issues.actions.reopenHint':
+      'If the problem is not fixed, say what is wrong and the issue goes back to the responsible party.',
     'issues.actions.reopenClosedHint': 'This issue is closed. If the problem is back or was never fixed, file a follow-up issue.',
     'issues.actions.reopenNote': 'What is still wrong',
     'issues.actions.heading.accept': 'Accept and assign',

@@ -94,7 +94,8 @@ export const messages: Catalogue = {
     'meetings.decision.pending': '待应用',
     'meetings.decision.save': '保存决定',
     'meetings.apply.title': '应用会议决定',
-    'meetings.apply.intro': '一次性执行全部决定：诉求状态随之变化，时间线记录本次会议，决定在公示栏公示。没有决定的诉求延至下次会议。',
+    'meetings.apply.intro':
+      '一次性执行全部决定：诉求状态随之变化，时间线记录本次会议，决定在公示栏公示。没有决定的诉求延至下次会议。',
     'meetings.apply.submit': '应用全部决定',
     'meetings.apply.done': '会议决定已于 {at} 应用。',
     'meetings.apply.seeNotices': '查看公示',
@@ -130,7 +131,8 @@ export const messages: Catalogue = {
     'meetings.error.notHeld': '只有已召开、尚未结束的会议才能应用决定。',
     'meetings.error.recordAttendanceFirst': '请先记录出席情况（会议记为已召开），再记录或应用决定。',
     'meetings.error.noDecisions': '还没有记录任何决定，没有可应用的内容。',
-    'meetings.error.invalidDecisions': '议程第 {items} 项的决定已无法执行（诉求状态已变化或期限已过），请修改后再应用；没有任何改动。',
+    'meetings.error.invalidDecisions':
+      '议程第 {items} 项的决定已无法执行（诉求状态已变化或期限已过），请修改后再应用；没有任何改动。',
     'meetings.error.closed': '会议已结束，不能再修改。',
     'meetings.error.cancelled': '会议已取消。',
     'meetings.error.notScheduled': '只有待召开的会议才能修改或取消。',
@@ -170,7 +172,8 @@ export const messages: Catalogue = {
   },
   en: {
     'meetings.title': 'Joint meetings',
-    'meetings.intro': 'The community, the property company and the owners’ committee settle together what one party cannot settle alone: agenda, attendance, minutes and decisions are on the record, and decisions move the issues.',
+    'meetings.intro':
+      'The community, the property company and the owners’ committee settle together what one party cannot settle alone: agenda, attendance, minutes and decisions are on the record, and decisions move the issues.',
     'meetings.convene': 'Convene a meeting',
     'meetings.estate': 'Estate',
     'meetings.allEstates': 'All estates',
@@ -203,17 +206,20 @@ export const messages: Catalogue = {
     'meetings.flash.updated': 'The meeting has been changed.',
     'meetings.flash.held': 'Attendance and minutes saved.',
     'meetings.flash.saved': 'Decision recorded.',
-    'meetings.flash.applied': 'The decisions have been applied, the issues updated and the decisions published on the notice board.',
+    'meetings.flash.applied':
+      'The decisions have been applied, the issues updated and the decisions published on the notice board.',
     'meetings.flash.withheld': 'Decisions held: not all three parties were present.',
     'meetings.flash.cancelled': 'The meeting is cancelled and the invitees have been notified.',
     'meetings.form.new': 'Convene a joint meeting',
     'meetings.form.edit': 'Edit meeting',
-    'meetings.form.intro': 'Once the estates are chosen, every issue of theirs awaiting a joint meeting is put on the agenda (emergencies and the longest waiting first).',
+    'meetings.form.intro':
+      'Once the estates are chosen, every issue of theirs awaiting a joint meeting is put on the agenda (emergencies and the longest waiting first).',
     'meetings.form.titlePlaceholder': 'e.g. December joint meeting',
     'meetings.form.placePlaceholder': 'e.g. Community centre, 2nd floor meeting room',
     'meetings.form.timeHint': 'Beijing time.',
     'meetings.form.refreshCandidates': 'Update the participant list for the chosen estates',
-    'meetings.form.participantsHint': 'Decisions are valid only if the community, the property company and the owners’ committee are each present.',
+    'meetings.form.participantsHint':
+      'Decisions are valid only if the community, the property company and the owners’ committee are each present.',
     'meetings.form.noCandidates': 'Choose the estates first.',
     'meetings.form.residentCount': '{n} residents to choose from',
     'meetings.form.submit.new': 'Convene and notify the invitees',
@@ -221,7 +227,8 @@ export const messages: Catalogue = {
     'meetings.doubleBooked.title': 'Note: some participants already have another meeting at this time',
     'meetings.doubleBooked.with': '“{title}” ({from} – {to})',
     'meetings.held.title': 'Decisions held',
-    'meetings.held.reason': 'Absent: {parties}. A meeting without all three parties is not a joint meeting, so its decisions are held and no issue was changed.',
+    'meetings.held.reason':
+      'Absent: {parties}. A meeting without all three parties is not a joint meeting, so its decisions are held and no issue was changed.',
     'meetings.attendance.title': 'Participants and attendance',
     'meetings.attendance.legend': 'Tick who attended',
     'meetings.attendance.allPresent': 'The community, the property company and the owners’ committee were all present.',
@@ -260,7 +267,8 @@ export const messages: Catalogue = {
     'meetings.decision.pending': 'not applied yet',
     'meetings.decision.save': 'Save decision',
     'meetings.apply.title': 'Apply the decisions',
-    'meetings.apply.intro': 'Applies every decision at once: the issues move, their timelines link to this meeting, and the decisions are published on the notice board. Issues without a decision are deferred to the next meeting.',
+    'meetings.apply.intro':
+      'Applies every decision at once: the issues move, their timelines link to this meeting, and the decisions are published on the notice board. Issues without a decision are deferred to the next meeting.',
     'meetings.apply.submit': 'Apply all decisions',
     'meetings.apply.done': 'The decisions were applied on {at}.',
     'meetings.apply.seeNotices': 'See the notice board',
@@ -274,9 +282,11 @@ export const messages: Catalogue = {
     'meetings.calendar.title': 'Subscribe to the meeting calendar',
     'meetings.calendar.name': 'Joint meetings',
     'meetings.calendar.link': 'Subscribe on your phone',
-    'meetings.calendar.intro': 'Add this address to your phone’s calendar (“add subscribed calendar”): the meetings you attend or convene appear there automatically.',
+    'meetings.calendar.intro':
+      'Add this address to your phone’s calendar (“add subscribed calendar”): the meetings you attend or convene appear there automatically.',
     'meetings.calendar.url': 'Feed address',
-    'meetings.calendar.secret': 'This address works like a password; do not share it. If it leaks, create a new one or revoke it.',
+    'meetings.calendar.secret':
+      'This address works like a password; do not share it. If it leaks, create a new one or revoke it.',
     'meetings.calendar.none': 'You have no feed address yet.',
     'meetings.calendar.create': 'Create a feed address',
     'meetings.calendar.rotate': 'Create a new one (the old one stops working)',
@@ -292,11 +302,14 @@ export const messages: Catalogue = {
     'meetings.notice.defer': 'deferred to the next meeting',
     'meetings.event.note': 'Decided by the joint meeting “{title}”.',
     'meetings.event.amount': 'Proposed use of the fund: {amount} yuan.',
-    'meetings.error.alreadyApplied': 'This meeting’s decisions have already been applied; they cannot be applied twice. Nothing was changed.',
+    'meetings.error.alreadyApplied':
+      'This meeting’s decisions have already been applied; they cannot be applied twice. Nothing was changed.',
     'meetings.error.notHeld': 'Only a meeting that has been held and is not closed can apply its decisions.',
-    'meetings.error.recordAttendanceFirst': 'Record the attendance first (the meeting is then held), then record or apply decisions.',
+    'meetings.error.recordAttendanceFirst':
+      'Record the attendance first (the meeting is then held), then record or apply decisions.',
     'meetings.error.noDecisions': 'No decisions have been recorded, so there is nothing to apply.',
-    'meetings.error.invalidDecisions': 'The decisions on agenda item(s) {items} can no longer be applied (the issue moved on or a due date passed). Correct them and apply again; nothing was changed.',
+    'meetings.error.invalidDecisions':
+      'The decisions on agenda item(s) {items} can no longer be applied (the issue moved on or a due date passed). Correct them and apply again; nothing was changed.',
     'meetings.error.closed': 'The meeting is closed and can no longer be changed.',
     'meetings.error.cancelled': 'The meeting is cancelled.',
     'meetings.error.notScheduled': 'Only a scheduled meeting can be edited or cancelled.',
@@ -323,10 +336,12 @@ export const messages: Catalogue = {
     'fieldError.meeting_before_start': 'must be later than the start',
     'fieldError.meeting_too_long_duration': 'a meeting lasts at most 12 hours',
     'fieldError.meeting_in_past': 'must be later than now',
-    'fieldError.meeting_outside_parties': 'participant outside the estate’s parties (community, property company, owners’ committee) or residents',
+    'fieldError.meeting_outside_parties':
+      'participant outside the estate’s parties (community, property company, owners’ committee) or residents',
     'fieldError.meeting_owner_has_actions': 'a participant who owns action items cannot be removed',
     'fieldError.meeting_not_participant': 'the owner must be a participant of this meeting',
-    'fieldError.meeting_not_awaiting_meeting': 'this issue is no longer awaiting a joint meeting, so this meeting cannot decide it',
+    'fieldError.meeting_not_awaiting_meeting':
+      'this issue is no longer awaiting a joint meeting, so this meeting cannot decide it',
     'fieldError.meeting_free_item_no_decision': 'another item can only be deferred to the next meeting',
     'notifications.kind.meeting_invited': 'You are invited to the joint meeting “{title}”: {startsAt}, {place}',
     'notifications.kind.meeting_changed': 'The joint meeting “{title}” has changed: {startsAt}, {place}',

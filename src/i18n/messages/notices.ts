@@ -21,7 +21,8 @@ export const messages: Catalogue = {
   },
   en: {
     'notices.title': 'Notice board',
-    'notices.intro': 'Vote results, joint-meeting decisions, maintenance-fund use and emergency repairs, published to every owner.',
+    'notices.intro':
+      'Vote results, joint-meeting decisions, maintenance-fund use and emergency repairs, published to every owner.',
     'notices.estate': 'Estate',
     'notices.allEstates': 'All estates',
     'notices.kind': 'Kind',

@@ -4,7 +4,8 @@ import type { Catalogue } from '../types.ts';
 export const messages: Catalogue = {
   'zh-CN': {
     'votes.title': '业主表决',
-    'votes.intro': '住宅专项维修资金使用等事项由业主共同决定（《民法典》第二百七十八条）：专有部分面积和业主人数均达三分之二以上参与表决，并经参与表决的面积和人数过半数同意。',
+    'votes.intro':
+      '住宅专项维修资金使用等事项由业主共同决定（《民法典》第二百七十八条）：专有部分面积和业主人数均达三分之二以上参与表决，并经参与表决的面积和人数过半数同意。',
     'votes.empty': '暂无表决。',
     'votes.needsMine': '待我表决',
     'votes.needsMineTag': '待我表决',
@@ -96,7 +97,8 @@ export const messages: Catalogue = {
     'votes.mine.cast': '提交表决',
     'votes.mine.change': '修改表决',
     'votes.mine.reason.tenant': '租户不是业主，不能参加业主表决。',
-    'votes.mine.reason.notLinked': '您的账户尚未关联到业主名册中的业主，不能投票。请联系业委会核对名册中的手机号。',
+    'votes.mine.reason.notLinked': '您的账户尚未关联到业主名册中的业主，不能投票。请联系物业或业委会核实您的业主身份。',
+    'votes.mine.reason.unverified': '您的住户身份还在审核中，物业或业委会核实后才能参加业主表决。',
     'votes.mine.reason.notInElectorate': '您的房屋不在本次表决范围内。',
     'votes.record.title': '登记纸质 / 入户 / 委托表决票',
     'votes.record.hint': '业委会成员登记业主的纸质表决票、入户征询意见或书面委托，须填写登记人姓名。',
@@ -134,11 +136,15 @@ export const messages: Catalogue = {
     'votes.errors.issueNotAwaitingVote': '关联诉求不在“待业主表决”状态，不能确认应急使用。',
     'votes.notice.passedTitle': '表决通过：{title}',
     'votes.notice.failedTitle': '表决未通过：{title}',
-    'votes.notice.passedBody': '“{title}”表决已结束并通过，同意使用维修资金 {amount} 元。\n参与表决：专有面积 {participatingArea} / {totalArea} m²，业主 {participatingHeadcount} / {totalHeadcount} 人。\n同意：{agreeArea} m²，{agreeHeadcount} 人；反对 {disagreeHeadcount} 人；弃权 {abstainHeadcount} 人。',
-    'votes.notice.failedBody': '“{title}”表决已结束，未获通过（同意未达到法定比例）。\n参与表决：专有面积 {participatingArea} / {totalArea} m²，业主 {participatingHeadcount} / {totalHeadcount} 人。\n同意：{agreeArea} m²，{agreeHeadcount} 人；反对 {disagreeHeadcount} 人；弃权 {abstainHeadcount} 人。',
-    'votes.notice.noQuorumBody': '“{title}”表决已结束，参与表决的面积或人数未达到三分之二，未获通过。\n参与表决：专有面积 {participatingArea} / {totalArea} m²，业主 {participatingHeadcount} / {totalHeadcount} 人。\n同意：{agreeArea} m²，{agreeHeadcount} 人；反对 {disagreeHeadcount} 人；弃权 {abstainHeadcount} 人。',
+    'votes.notice.passedBody':
+      '“{title}”表决已结束并通过，同意使用维修资金 {amount} 元。\n参与表决：专有面积 {participatingArea} / {totalArea} m²，业主 {participatingHeadcount} / {totalHeadcount} 人。\n同意：{agreeArea} m²，{agreeHeadcount} 人；反对 {disagreeHeadcount} 人；弃权 {abstainHeadcount} 人。',
+    'votes.notice.failedBody':
+      '“{title}”表决已结束，未获通过（同意未达到法定比例）。\n参与表决：专有面积 {participatingArea} / {totalArea} m²，业主 {participatingHeadcount} / {totalHeadcount} 人。\n同意：{agreeArea} m²，{agreeHeadcount} 人；反对 {disagreeHeadcount} 人；弃权 {abstainHeadcount} 人。',
+    'votes.notice.noQuorumBody':
+      '“{title}”表决已结束，参与表决的面积或人数未达到三分之二，未获通过。\n参与表决：专有面积 {participatingArea} / {totalArea} m²，业主 {participatingHeadcount} / {totalHeadcount} 人。\n同意：{agreeArea} m²，{agreeHeadcount} 人；反对 {disagreeHeadcount} 人；弃权 {abstainHeadcount} 人。',
     'votes.notice.emergencyTitle': '应急使用维修资金：{title}',
-    'votes.notice.emergencyBody': '因危及房屋安全等紧急情况，经社区确认（{name} {org}），应急使用维修资金 {amount} 元用于“{title}”，不经业主表决。{note}',
+    'votes.notice.emergencyBody':
+      '因危及房屋安全等紧急情况，经社区确认（{name} {org}），应急使用维修资金 {amount} 元用于“{title}”，不经业主表决。{note}',
     'votes.ledger.approvedByVote': '业主表决通过',
     'votes.ledger.approvedEmergency': '社区确认应急使用',
     'notifications.kind.vote_opened': '业主表决已开始：{title}，{closesAt} 截止',
@@ -184,11 +190,14 @@ export const messages: Catalogue = {
     'fieldError.ledger_not_approved': '这项表决没有获批金额',
     'fieldError.ledger_over_budget': '超出剩余获批金额（剩余 {remaining} 元）',
     'roster.title': '业主名册',
-    'roster.intro': '表决范围、面积和业主人数都以名册为准。导入 CSV（Excel 可另存为 CSV，UTF-8 或 GBK 均可）；名册有任何一行有误，整个文件都不会导入。',
+    'roster.intro':
+      '表决范围、面积和业主人数都以名册为准。导入 CSV（Excel 可另存为 CSV，UTF-8 或 GBK 均可）；名册有任何一行有误，整个文件都不会导入。',
     'roster.saved': '已保存。',
-    'roster.imported': '名册已导入：{units} 套房屋（新增 {created}，更新 {updated}），{owners} 位业主；新关联居民账户 {linked} 个。',
+    'roster.imported':
+      '名册已导入：{units} 套房屋（新增 {created}，更新 {updated}），{owners} 位业主。（花名册上的手机号不会自动关联居民账户，居民须经审核。）',
     'roster.import.title': '导入名册',
-    'roster.import.hint': '列：楼栋、单元、房号、楼层、专有面积、业主姓名、手机号、业主编号、开发商未售。同一人的多套房屋用同一业主编号；共有人每人一行。重复导入会更新，不会重复。',
+    'roster.import.hint':
+      '列：楼栋、单元、房号、楼层、专有面积、业主姓名、手机号、业主编号、开发商未售。同一人的多套房屋用同一业主编号；共有人每人一行。重复导入会更新，不会重复。',
     'roster.import.template': '下载模板',
     'roster.import.errors': '名册有 {n} 处错误，请改正后重新导入：',
     'roster.import.line': '第 {line} 行',
@@ -260,7 +269,8 @@ export const messages: Catalogue = {
   },
   en: {
     'votes.title': 'Owners’ votes',
-    'votes.intro': 'Using the maintenance fund is decided by the owners (Civil Code art. 278): owners holding at least 2/3 of the area and 2/3 of the headcount take part, and more than half of the participating area and headcount agree.',
+    'votes.intro':
+      'Using the maintenance fund is decided by the owners (Civil Code art. 278): owners holding at least 2/3 of the area and 2/3 of the headcount take part, and more than half of the participating area and headcount agree.',
     'votes.empty': 'No votes yet.',
     'votes.needsMine': 'Needs my vote',
     'votes.needsMineTag': 'Needs my vote',
@@ -326,10 +336,12 @@ export const messages: Catalogue = {
     'votes.draft.open': 'Open the vote',
     'votes.draft.cancel': 'Withdraw the draft',
     'votes.emergencyPath.title': 'Emergency use of the fund',
-    'votes.emergencyPath.hint': 'Where the safety of the building is at risk, the fund may be used without a vote once the community confirms; it is published.',
+    'votes.emergencyPath.hint':
+      'Where the safety of the building is at risk, the fund may be used without a vote once the community confirms; it is published.',
     'votes.emergencyPath.confirm': 'Confirm emergency use',
     'votes.tally.title': 'Live tally',
-    'votes.tally.caption': 'Participation: area and headcount each ≥ 2/3; approval: of the participating area and headcount each {ratio}',
+    'votes.tally.caption':
+      'Participation: area and headcount each ≥ 2/3; approval: of the participating area and headcount each {ratio}',
     'votes.tally.area': 'Exclusive area',
     'votes.tally.headcount': 'Owners',
     'votes.tally.electorate': 'Electorate',
@@ -352,10 +364,14 @@ export const messages: Catalogue = {
     'votes.mine.cast': 'Cast my ballot',
     'votes.mine.change': 'Change my ballot',
     'votes.mine.reason.tenant': 'Tenants are not owners and cannot vote.',
-    'votes.mine.reason.notLinked': 'Your account is not linked to an owner of record, so you cannot vote. Ask the owners’ committee to check the mobile number in the roster.',
+    'votes.mine.reason.notLinked':
+      'Your account is not linked to an owner of record, so you cannot vote. Ask the property company or the owners’ committee to confirm you as an owner.',
+    'votes.mine.reason.unverified':
+      'Your residency is still being checked; you can vote once the property company or owners’ committee has confirmed it.',
     'votes.mine.reason.notInElectorate': 'Your home is not part of this vote.',
     'votes.record.title': 'Record a paper, door-to-door or proxy ballot',
-    'votes.record.hint': 'Committee members record an owner’s paper ballot, the answer given on a visit, or a written proxy, with the recorder’s name.',
+    'votes.record.hint':
+      'Committee members record an owner’s paper ballot, the answer given on a visit, or a written proxy, with the recorder’s name.',
     'votes.record.pick': 'Choose the owner',
     'votes.record.already': 'voted: {choice}',
     'votes.record.submit': 'Record',
@@ -390,11 +406,15 @@ export const messages: Catalogue = {
     'votes.errors.issueNotAwaitingVote': 'The issue is not awaiting the owners’ vote, so emergency use cannot be confirmed.',
     'votes.notice.passedTitle': 'Vote passed: {title}',
     'votes.notice.failedTitle': 'Vote failed: {title}',
-    'votes.notice.passedBody': '“{title}” passed: use of {amount} yuan from the maintenance fund approved.\nTaken part: area {participatingArea} / {totalArea} m², owners {participatingHeadcount} / {totalHeadcount}.\nAgree: {agreeArea} m², {agreeHeadcount} owners; disagree {disagreeHeadcount}; abstain {abstainHeadcount}.',
-    'votes.notice.failedBody': '“{title}” failed: the agreeing share fell short of the legal threshold.\nTaken part: area {participatingArea} / {totalArea} m², owners {participatingHeadcount} / {totalHeadcount}.\nAgree: {agreeArea} m², {agreeHeadcount} owners; disagree {disagreeHeadcount}; abstain {abstainHeadcount}.',
-    'votes.notice.noQuorumBody': '“{title}” failed: fewer than two thirds of the area or of the owners took part.\nTaken part: area {participatingArea} / {totalArea} m², owners {participatingHeadcount} / {totalHeadcount}.\nAgree: {agreeArea} m², {agreeHeadcount} owners; disagree {disagreeHeadcount}; abstain {abstainHeadcount}.',
+    'votes.notice.passedBody':
+      '“{title}” passed: use of {amount} yuan from the maintenance fund approved.\nTaken part: area {participatingArea} / {totalArea} m², owners {participatingHeadcount} / {totalHeadcount}.\nAgree: {agreeArea} m², {agreeHeadcount} owners; disagree {disagreeHeadcount}; abstain {abstainHeadcount}.',
+    'votes.notice.failedBody':
+      '“{title}” failed: the agreeing share fell short of the legal threshold.\nTaken part: area {participatingArea} / {totalArea} m², owners {participatingHeadcount} / {totalHeadcount}.\nAgree: {agreeArea} m², {agreeHeadcount} owners; disagree {disagreeHeadcount}; abstain {abstainHeadcount}.',
+    'votes.notice.noQuorumBody':
+      '“{title}” failed: fewer than two thirds of the area or of the owners took part.\nTaken part: area {participatingArea} / {totalArea} m², owners {participatingHeadcount} / {totalHeadcount}.\nAgree: {agreeArea} m², {agreeHeadcount} owners; disagree {disagreeHeadcount}; abstain {abstainHeadcount}.',
     'votes.notice.emergencyTitle': 'Emergency use of the fund: {title}',
-    'votes.notice.emergencyBody': 'Emergency use of {amount} yuan for “{title}” confirmed by the community ({name} {org}). {note}',
+    'votes.notice.emergencyBody':
+      'Emergency use of {amount} yuan for “{title}” confirmed by the community ({name} {org}). {note}',
     'votes.ledger.approvedByVote': 'Approved by the owners’ vote',
     'votes.ledger.approvedEmergency': 'Emergency use confirmed by the community',
     'notifications.kind.vote_opened': 'Owners’ vote open: {title}, closes {closesAt}',
@@ -440,11 +460,14 @@ export const messages: Catalogue = {
     'fieldError.ledger_not_approved': 'nothing was approved for this vote',
     'fieldError.ledger_over_budget': 'more than what remains approved ({remaining} yuan)',
     'roster.title': 'Owner roster',
-    'roster.intro': 'Who votes, their areas and the headcount come from the roster. Import a CSV (UTF-8 or GBK); if any row is wrong nothing is imported.',
+    'roster.intro':
+      'Who votes, their areas and the headcount come from the roster. Import a CSV (UTF-8 or GBK); if any row is wrong nothing is imported.',
     'roster.saved': 'Saved.',
-    'roster.imported': 'Roster imported: {units} units ({created} new, {updated} updated), {owners} owners; {linked} resident accounts newly linked.',
+    'roster.imported':
+      'Roster imported: {units} units ({created} new, {updated} updated), {owners} owners. (A phone number on the roster never links a resident account; residents are approved.)',
     'roster.import.title': 'Import the roster',
-    'roster.import.hint': 'Columns: building, entrance, room, floor, area, owner_name, phone, owner_key, developer_unsold. One person’s units share an owner id; co-owners get a row each. Importing again updates, never duplicates.',
+    'roster.import.hint':
+      'Columns: building, entrance, room, floor, area, owner_name, phone, owner_key, developer_unsold. One person’s units share an owner id; co-owners get a row each. Importing again updates, never duplicates.',
     'roster.import.template': 'Download the template',
     'roster.import.errors': 'The roster has {n} problems; fix them and import again:',
     'roster.import.line': 'Line {line}',
@@ -458,7 +481,8 @@ export const messages: Catalogue = {
     'roster.empty': 'No units yet; import the roster.',
     'roster.back': 'Back to the roster',
     'roster.unit.title': 'Edit a unit and its owners',
-    'roster.unit.ownersHint': 'One owner a line: owner id, name, mobile. One person’s units share an owner id. Not needed for developer’s unsold units.',
+    'roster.unit.ownersHint':
+      'One owner a line: owner id, name, mobile. One person’s units share an owner id. Not needed for developer’s unsold units.',
     'roster.unit.save': 'Save',
     'roster.column.building': 'building',
     'roster.column.entrance': 'entrance',
@@ -496,7 +520,8 @@ export const messages: Catalogue = {
     'roster.error.floor_conflict': 'the same unit has another floor on line {related}',
     'roster.error.developer_unsold_conflict': 'the same unit has another “developer unsold” on line {related}',
     'ledger.title': 'Maintenance-fund ledger',
-    'ledger.intro': 'For each vote (or emergency confirmation): approved, spent (with receipts) and remaining, public to every owner.',
+    'ledger.intro':
+      'For each vote (or emergency confirmation): approved, spent (with receipts) and remaining, public to every owner.',
     'ledger.approved': 'Approved',
     'ledger.spent': 'Spent',
     'ledger.remaining': 'Remaining',

@@ -1,5 +1,13 @@
 // Front door of the attachments module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+// It owns the Attachment table and the stored files; what a file is attached to decides who sees it.
 export { default as attachmentsRoutes } from './routes.ts';
-export * from './scope.ts';
-export * from './service.ts';
+export {
+  acceptUploads,
+  checkUploads,
+  recordAttachments,
+  removeStoredFiles,
+  storeFiles,
+  withStoredFiles,
+  type CheckedFile,
+  type StoredFile,
+} from './service.ts';

@@ -3,10 +3,9 @@ import { stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requireActor, actorOf } from '../auth/guards.ts';
+import { requireActor, actorOf } from '../../lib/guards.ts';
 import { NotFound } from '../../errors.ts';
-import { storagePath } from './service.ts';
-import { attachmentVisibleWhere } from './scope.ts';
+import { storagePath, visibleAttachment } from './service.ts';
 
 export default async function attachmentRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -19,10 +18,7 @@ export default async function attachmentRoutes(fastify: FastifyInstance) {
     '/attachments/:id',
     { preHandler: requireActor, schema: { params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }) } },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const file = await app.db.attachment.findFirst({
-        where: { AND: [{ id: request.params.id }, attachmentVisibleWhere(actor)] },
-      });
+      const file = await visibleAttachment(app.db, actorOf(request), request.params.id);
       if (!file) throw new NotFound();
       const fullPath = storagePath(app.config.uploadDir, file.storageKey);
       const info = await stat(fullPath).catch(() => null);
@@ -34,7 +30,10 @@ export default async function attachmentRoutes(fastify: FastifyInstance) {
         .header('X-Content-Type-Options', 'nosniff')
         .header('Content-Security-Policy', "default-src 'none'; sandbox")
         .header('Cache-Control', 'private, max-age=3600')
-        .header('Content-Disposition', `${file.mime === 'application/pdf' ? 'attachment' : 'inline'}; filename*=UTF-8''${safeName}`)
+        .header(
+          'Content-Disposition',
+          `${file.mime === 'application/pdf' ? 'attachment' : 'inline'}; filename*=UTF-8''${safeName}`,
+        )
         .send(createReadStream(fullPath));
     },
   );

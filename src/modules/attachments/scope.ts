@@ -1,7 +1,9 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../actor.ts';
-import { visibleIssuesWhere } from '../issues/scope.ts';
-import { visibleProposalsWhere } from '../votes/scope.ts';
+// The visibility rules are pure domain functions, so attachments need neither the issues nor the votes
+// module (both of which store their files through this one).
+import { visibleIssues } from '../../domain/issue-visibility.ts';
+import { visibleProposals } from '../../domain/proposal-workflow.ts';
 
 /**
  * A file is visible when what it is attached to is: its issue (directly, or through a comment or event
@@ -10,14 +12,14 @@ import { visibleProposalsWhere } from '../votes/scope.ts';
  */
 export function attachmentVisibleWhere(actor: Actor): Prisma.AttachmentWhereInput {
   if (actor.role === 'admin') return {};
-  const issues = visibleIssuesWhere(actor);
+  const issues: Prisma.IssueWhereInput = visibleIssues(actor);
   const estates: Prisma.IntFilter = { in: actor.estateIds };
   return {
     OR: [
       { issue: { is: issues } },
       { comment: { is: { issue: issues } } },
       { event: { is: { issue: issues } } },
-      { proposal: { is: visibleProposalsWhere(actor) } },
+      { proposal: { is: visibleProposals(actor) } },
       { ledgerEntry: { is: { estateId: estates } } },
     ],
   };

@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DbTx } from '../../plugins/db.ts';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FieldError } from '../../errors.ts';
+import { ValidationFailed, type FieldError } from '../../errors.ts';
+import type { Actor } from '../../actor.ts';
+import { attachmentVisibleWhere } from './scope.ts';
 import { sniffDocument, sniffImage } from '../../domain/image-sniff.ts';
 import type { UploadedFile } from '../../plugins/uploads.ts';
 
@@ -53,6 +55,38 @@ export function checkUploads(
   return { files: checked, errors };
 }
 
+/** The accepted files of a form field, or a ValidationFailed naming each refused one (the form comes back). */
+export function acceptUploads(
+  files: UploadedFile[] | undefined,
+  field: string,
+  limits: { maxFiles: number; maxBytes: number; documents?: boolean },
+): CheckedFile[] {
+  const checked = checkUploads(files ?? [], field, limits);
+  if (checked.errors.length > 0) throw new ValidationFailed(checked.errors);
+  return checked.files;
+}
+
+/**
+ * Stores the files, then runs the use case that records them (one transaction). If it fails, or turns out
+ * to be a repeat that recorded nothing (`duplicate: true`), the files are removed again, so no file is
+ * left without its row.
+ */
+export async function withStoredFiles<T>(
+  uploadDir: string,
+  files: CheckedFile[],
+  useCase: (stored: StoredFile[]) => Promise<T>,
+): Promise<T> {
+  const stored = await storeFiles(uploadDir, files);
+  try {
+    const result = await useCase(stored);
+    if ((result as { duplicate?: unknown } | null)?.duplicate === true) await removeStoredFiles(uploadDir, stored);
+    return result;
+  } catch (error) {
+    await removeStoredFiles(uploadDir, stored);
+    throw error;
+  }
+}
+
 /** Writes checked files under random names (never the user's name) in the upload directory. */
 export async function storeFiles(uploadDir: string, files: CheckedFile[]): Promise<StoredFile[]> {
   if (files.length === 0) return [];
@@ -86,16 +120,14 @@ export function storagePath(uploadDir: string, storageKey: string): string {
 
 function cleanName(name: string): string {
   // The original name is only shown back as text; strip path parts and control characters.
-  return Array.from(path.basename(name || '').replace(/[\u0000-\u001f\u007f]/g, '')).slice(0, 100).join('');
+  return Array.from(path.basename(name || '').replace(/[\u0000-\u001f\u007f]/g, ''))
+    .slice(0, 100)
+    .join('');
 }
 
 /** What a stored file is attached to: exactly one of these. */
-export type AttachmentOwner =
-  | { issueId: number }
-  | { commentId: number }
-  | { eventId: number }
-  | { proposalId: number }
-  | { ledgerEntryId: number };
+type AttachmentOwner =
+  { issueId: number } | { commentId: number } | { eventId: number } | { proposalId: number } | { ledgerEntryId: number };
 
 /** Records stored files as attachments of one owner, in the caller's transaction. */
 export async function recordAttachments(
@@ -118,4 +150,9 @@ export async function recordAttachments(
       createdAt: now,
     })),
   });
+}
+
+/** A stored file the actor may see (through what it is attached to), or null. */
+export function visibleAttachment(db: DbTx, actor: Actor, id: number) {
+  return db.attachment.findFirst({ where: { AND: [{ id }, attachmentVisibleWhere(actor)] } });
 }

@@ -20,6 +20,8 @@ export interface AuditInput {
   before?: unknown;
   after?: unknown;
   note?: string;
+  /** When it happened; the database's clock when left out. Callers pass the app's clock (`app.now()`). */
+  at?: Date;
 }
 
 /**
@@ -29,6 +31,7 @@ export interface AuditInput {
 export async function recordAudit(tx: DbTx, input: AuditInput): Promise<void> {
   await tx.auditEntry.create({
     data: {
+      ...(input.at === undefined ? {} : { at: input.at }),
       actorId: input.who?.userId ?? null,
       actorName: input.who?.displayName ?? '',
       actorRole: input.who?.role ?? '',

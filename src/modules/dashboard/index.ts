@@ -1,4 +1,3 @@
-// Front door of the dashboard module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+// Front door of the dashboard module (the community's figures; it owns no table): the only file other
+// modules (and app.ts) may import.
 export { default as dashboardRoutes } from './routes.ts';
-export * from './service.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { actorOf, requireRole } from '../auth/guards.ts';
+import { actorOf, requireRole } from '../../lib/guards.ts';
 import { PERIODS, dashboard, parsePeriod } from './service.ts';
 
 export default async function dashboardRoutes(fastify: FastifyInstance) {

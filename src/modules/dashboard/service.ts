@@ -1,6 +1,5 @@
-import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../actor.ts';
-import type { Db } from '../../plugins/db.ts';
+import type { DbTx } from '../../plugins/db.ts';
 import {
   DEFAULT_METRICS_OPTIONS,
   computeMetrics,
@@ -11,20 +10,22 @@ import {
 } from '../../domain/metrics.ts';
 import { isBouncing, type IssueState, type Rating } from '../../domain/issue-workflow.ts';
 import { NotFound } from '../../errors.ts';
+import { issuesForMetrics } from '../issues/index.ts';
+import { settingValue } from '../places/index.ts';
 
 export const PERIODS = [7, 30, 90] as const;
-export type Period = (typeof PERIODS)[number];
+type Period = (typeof PERIODS)[number];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Setting key of the weight of 基本满意 in the satisfaction rate, as "num/den" (default 9/10). */
-export const WEIGHT_SETTING = 'metrics.basicallySatisfiedWeight';
+const WEIGHT_SETTING = 'metrics.basicallySatisfiedWeight';
 
 export function parsePeriod(value: string | undefined): Period {
   const n = Number(value);
   return (PERIODS as readonly number[]).includes(n) ? (n as Period) : 30;
 }
 
-function parseWeight(value: string | undefined): MetricsOptions {
+function parseWeight(value: string | null): MetricsOptions {
   const m = /^(\d{1,4})\/(\d{1,4})$/.exec(value ?? '');
   if (!m) return DEFAULT_METRICS_OPTIONS;
   const num = Number(m[1]);
@@ -39,40 +40,14 @@ function parseWeight(value: string | undefined): MetricsOptions {
  * building, category and week. One query for the issues (with the names the tables need) and one for
  * the setting; everything else is computed by the pure metrics module.
  */
-export async function dashboard(db: Db, actor: Actor, days: Period, now: Date) {
+export async function dashboard(db: DbTx, actor: Actor, days: Period, now: Date) {
   if (actor.role !== 'community' && actor.role !== 'admin') throw new NotFound();
   const since = new Date(now.getTime() - days * DAY_MS);
-  const scope: Prisma.IssueWhereInput = actor.role === 'admin' ? {} : { estateId: { in: actor.estateIds } };
   const [rows, weightSetting] = await Promise.all([
-    db.issue.findMany({
-      where: { ...scope, createdAt: { gte: since, lte: now } },
-      orderBy: { id: 'asc' },
-      select: {
-        id: true,
-        title: true,
-        state: true,
-        createdAt: true,
-        acceptedAt: true,
-        rejectedAt: true,
-        resolvedAt: true,
-        respondBy: true,
-        resolveBy: true,
-        reopenCount: true,
-        handoffCount: true,
-        rating: true,
-        assignedParty: true,
-        assignedOrg: true,
-        estateId: true,
-        buildingId: true,
-        categoryId: true,
-        estate: { select: { name: true } },
-        building: { select: { name: true } },
-        category: { select: { nameZh: true, nameEn: true } },
-      },
-    }),
-    db.setting.findUnique({ where: { key: WEIGHT_SETTING } }),
+    issuesForMetrics(db, actor.role === 'admin' ? null : actor.estateIds, since, now),
+    settingValue(db, WEIGHT_SETTING),
   ]);
-  const options = parseWeight(weightSetting?.value);
+  const options = parseWeight(weightSetting);
   const issues: MetricIssue[] = rows.map((r) => ({
     id: r.id,
     state: r.state as IssueState,
@@ -97,13 +72,40 @@ export async function dashboard(db: Db, actor: Actor, days: Period, now: Date) {
   };
   const totals = computeMetrics(issues, now, options);
   const byParty = groupMetrics(issues, now, (i) => i.party ?? '', options);
-  const byEstate = groupMetrics(issues, now, (i) => i.estateId, options).map((g) => ({ ...g, label: names.estate.get(g.key) ?? '' }));
-  const byBuilding = groupMetrics(issues, now, (i) => i.buildingId ?? 0, options).map((g) => ({ ...g, label: names.building.get(g.key) ?? '' }));
-  const byCategory = groupMetrics(issues, now, (i) => i.categoryId, options).map((g) => ({ ...g, category: names.category.get(g.key) ?? null }));
+  const byEstate = groupMetrics(issues, now, (i) => i.estateId, options).map((g) => ({
+    ...g,
+    label: names.estate.get(g.key) ?? '',
+  }));
+  const byBuilding = groupMetrics(issues, now, (i) => i.buildingId ?? 0, options).map((g) => ({
+    ...g,
+    label: names.building.get(g.key) ?? '',
+  }));
+  const byCategory = groupMetrics(issues, now, (i) => i.categoryId, options).map((g) => ({
+    ...g,
+    category: names.category.get(g.key) ?? null,
+  }));
   const byWeek = groupMetrics(issues, now, (i) => isoWeekKey(i.createdAt), options);
   const bouncing = rows
     .filter((r) => isBouncing(r.handoffCount))
-    .map((r) => ({ id: r.id, title: r.title, state: r.state, handoffCount: r.handoffCount, assignedParty: r.assignedParty, estate: r.estate.name }))
+    .map((r) => ({
+      id: r.id,
+      title: r.title,
+      state: r.state,
+      handoffCount: r.handoffCount,
+      assignedParty: r.assignedParty,
+      estate: r.estate.name,
+    }))
     .sort((a, b) => b.handoffCount - a.handoffCount || a.id - b.id);
-  return { days, since, totals, byParty, byEstate, byBuilding, byCategory, byWeek, bouncing, weight: options.basicallySatisfiedWeight };
+  return {
+    days,
+    since,
+    totals,
+    byParty,
+    byEstate,
+    byBuilding,
+    byCategory,
+    byWeek,
+    bouncing,
+    weight: options.basicallySatisfiedWeight,
+  };
 }

@@ -1,3 +1,2 @@
 // Front door of the home module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
 export { default as homeRoutes } from './routes.ts';

@@ -1,6 +1,11 @@
 // Front door of the issues module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+// It owns issues, their events, comments and "me too"s; every state change goes through performIssueAction.
 export { default as issuesRoutes } from './routes.ts';
-export * from './jobs.ts';
-export * from './scope.ts';
-export * from './service.ts';
+export { jobs, autoCloseJob, overdueJob } from './jobs.ts';
+export { visibleIssuesWhere } from './scope.ts';
+export { performIssueAction, type IssueActionInput, type IssueActionResult } from './perform-action.ts';
+export { isOverdueNow } from './overdue.ts';
+export { actionsFor } from './page-actions.ts';
+export { issuesForMetrics } from './metrics-reads.ts';
+export { issuesAwaitingMeeting, agendaIssueStates } from './agenda-reads.ts';
+export { issueForFundDraft, issueStateForVote } from './vote-reads.ts';

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ScheduledJob } from '../../scheduler.ts';
+import { inTransaction } from '../../plugins/db.ts';
 import { AppError } from '../../errors.ts';
 import { ISSUE_STATES } from '../../domain/issue-workflow.ts';
-import { notify, partyRecipients, type NewNotification } from '../notifications/service.ts';
-import { overdueWhere, performIssueAction } from './service.ts';
+import { notify, partyRecipients, type NewNotification } from '../notifications/index.ts';
+import { overdueWhere } from './overdue.ts';
+import { performIssueAction } from './perform-action.ts';
 
-/** A resolved issue the reporter has not answered for this long closes by itself (DOMAIN.md). */
-export const AUTO_CLOSE_AFTER_DAYS = 7;
+/** A resolved issue the reporter has not answered for this long closes by itself (docs/domain.md, The issue workflow). */
+const AUTO_CLOSE_AFTER_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BATCH = 200;
 
@@ -15,7 +17,7 @@ const BATCH = 200;
  * the workflow (system actor), so each gets its event and the reporter is told. An issue someone acted
  * on meanwhile (confirmed, reopened) is skipped, not an error.
  */
-export async function autoCloseResolved(app: FastifyInstance, now: Date): Promise<number> {
+async function autoCloseResolved(app: FastifyInstance, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - AUTO_CLOSE_AFTER_DAYS * DAY_MS);
   const due = await app.db.issue.findMany({
     where: { state: ISSUE_STATES.resolved, resolvedAt: { lt: cutoff } },
@@ -26,7 +28,7 @@ export async function autoCloseResolved(app: FastifyInstance, now: Date): Promis
   let closed = 0;
   for (const { id } of due) {
     try {
-      await app.db.$transaction((tx) => performIssueAction(tx, 'system', id, 'auto_close', {}, { now }));
+      await inTransaction(app.db, (tx) => performIssueAction(tx, 'system', id, 'auto_close', {}, { now }));
       closed += 1;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -40,7 +42,7 @@ export async function autoCloseResolved(app: FastifyInstance, now: Date): Promis
  * deadline while still submitted, else the resolution deadline. Issue.overdueNotifiedAt marks it done;
  * a new deadline set by (re)assignment clears it, so that one is watched too.
  */
-export async function notifyOverdue(app: FastifyInstance, now: Date): Promise<number> {
+async function notifyOverdue(app: FastifyInstance, now: Date): Promise<number> {
   const overdue = await app.db.issue.findMany({
     where: { AND: [{ overdueNotifiedAt: null }, overdueWhere(now)] },
     orderBy: { id: 'asc' },
@@ -51,9 +53,12 @@ export async function notifyOverdue(app: FastifyInstance, now: Date): Promise<nu
   for (const issue of overdue) {
     const deadline = issue.state === ISSUE_STATES.submitted && issue.respondBy < now ? 'respond' : 'resolve';
     const passed = deadline === 'respond' ? issue.respondBy : issue.resolveBy;
-    await app.db.$transaction(async (tx) => {
+    await inTransaction(app.db, async (tx) => {
       // Claim the issue first: a second run racing this one finds nothing left to claim.
-      const claimed = await tx.issue.updateMany({ where: { id: issue.id, overdueNotifiedAt: null }, data: { overdueNotifiedAt: now } });
+      const claimed = await tx.issue.updateMany({
+        where: { id: issue.id, overdueNotifiedAt: null },
+        data: { overdueNotifiedAt: now },
+      });
       if (claimed.count !== 1) return;
       const staff = await partyRecipients(tx, issue.estateId, 'community');
       const notes: NewNotification[] = staff.map((userId) => ({
@@ -73,3 +78,6 @@ export async function notifyOverdue(app: FastifyInstance, now: Date): Promise<nu
 
 export const autoCloseJob: ScheduledJob = { name: 'auto-close-resolved-issues', run: autoCloseResolved };
 export const overdueJob: ScheduledJob = { name: 'notify-overdue-issues', run: notifyOverdue };
+
+/** The issues module's scheduled jobs, in the order they run; the app wires them into the scheduler. */
+export const jobs: ScheduledJob[] = [autoCloseJob, overdueJob];

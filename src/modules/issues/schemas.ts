@@ -1,13 +1,16 @@
 import { Type } from '@sinclair/typebox';
 
-export const IssueParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
+const Page = Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 }));
+
+export const IssueParams = Type.Object({ id: Id });
+export const ActionParams = Type.Object({ id: Id, action: Type.String({ maxLength: 20 }) });
 
 export const MyIssuesQuery = Type.Object({
   state: Type.Optional(Type.String({ maxLength: 30 })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+  page: Page,
 });
 
-const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
 /** Filter menus send '' for "any"; a number otherwise. */
 const OptionalIdText = Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: '^[0-9]{1,9}$' })]));
 const Flag = Type.Optional(Type.String({ maxLength: 5 }));
@@ -20,12 +23,45 @@ export const QueueQuery = Type.Object({
   party: Type.Optional(Type.String({ maxLength: 20 })),
   overdue: Flag,
   emergency: Flag,
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+  page: Page,
 });
 
 export const PublicQuery = Type.Object({
   state: Type.Optional(Type.String({ maxLength: 20 })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+  page: Page,
 });
 
-export const ActionParams = Type.Object({ id: Id, action: Type.String({ maxLength: 20 }) });
+// ───────────────────────────── form bodies ─────────────────────────────
+// A text field the browser may leave out ('' then). The caps only refuse what no browser form sends; the
+// commands check the real limits on the trimmed text and say which one was passed.
+const Text = (maxLength: number) => Type.String({ default: '', maxLength });
+
+/** Hidden fields that tie a form to the page it came from; when they are wrong the form is stale. */
+export const STALE_FORM_FIELDS = ['submissionKey', 'version'] as const;
+
+/** Filing a new issue (photos come as files of the field `photos`). */
+export const FilingForm = Type.Object({
+  categoryId: Text(20),
+  locationType: Text(20),
+  locationNote: Text(1000),
+  title: Text(1000),
+  description: Text(20000),
+  submissionKey: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }),
+});
+
+/** Any action from the issue page; `version` is the issue's version the page was rendered from. */
+export const IssueActionForm = Type.Object({
+  version: Type.String({ pattern: '^[0-9]{1,9}$' }),
+  party: Text(20),
+  assignedOrg: Text(1000),
+  dueAt: Text(40),
+  reason: Text(20000),
+  note: Text(20000),
+  rating: Text(40),
+  ratingComment: Text(5000),
+});
+
+export const CommentForm = Type.Object({ body: Text(20000) });
+
+/** "Me too"; `back` is the list page to return to without JavaScript. */
+export const SupportForm = Type.Object({ back: Text(2000) });

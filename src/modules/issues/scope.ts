@@ -1,25 +1,10 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../actor.ts';
+import { visibleIssues } from '../../domain/issue-visibility.ts';
 
-/**
- * The issues an actor may see (DOMAIN.md, Scope). Every issue query starts from this; an issue outside
- * it is a 404, never a 403, so its existence does not leak.
- */
+/** The issues an actor may see: the pure rule in src/domain/issue-visibility.ts, typed for Prisma. */
 export function visibleIssuesWhere(actor: Actor): Prisma.IssueWhereInput {
-  switch (actor.role) {
-    case 'admin':
-      return {};
-    case 'resident':
-      if (actor.homeEstateId === null) return { reporterId: actor.userId };
-      return {
-        estateId: actor.homeEstateId,
-        OR: [{ reporterId: actor.userId }, { isPublic: true }],
-      };
-    case 'property':
-    case 'committee':
-    case 'community':
-      return { estateId: { in: actor.estateIds } };
-  }
+  return visibleIssues(actor);
 }
 
 /** Whether the actor sees the reporter's name and phone unmasked. */

@@ -1,4 +1,4 @@
-// Front door of the ledger module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+// Front door of the ledger module (the fund ledger: approved amounts and spending): the only file other
+// modules (and app.ts) may import. It owns the FundLedgerEntry table.
 export { default as ledgerRoutes } from './routes.ts';
-export * from './service.ts';
+export { recordApprovedAmount } from './commands.ts';

@@ -1,16 +1,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import { actorOf, requireActor, requireRole } from '../auth/guards.ts';
-import { checkUploads } from '../attachments/service.ts';
-import { fieldFiles, fieldText } from '../../plugins/uploads.ts';
-import { ValidationFailed, type FieldError } from '../../errors.ts';
-import { getLedger, recordSpending, type SpendInput } from './service.ts';
+import { actorOf, requireActor, requireRole } from '../../lib/guards.ts';
+import { acceptUploads, withStoredFiles } from '../attachments/index.ts';
+import { inTransaction } from '../../plugins/db.ts';
+import type { FieldError } from '../../errors.ts';
+import { errorsAs, formHandler } from '../../lib/form.ts';
+import { getLedger } from './queries.ts';
+import { recordSpending } from './commands.ts';
+import { LedgerQuery, SPEND_FIELDS, SpendForm } from './schemas.ts';
 
 export default async function ledgerRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const uploadLimits = () => ({ maxFiles: app.config.uploadMaxFiles, maxBytes: app.config.uploadMaxBytes, documents: true });
 
-  async function render(request: FastifyRequest, reply: FastifyReply, estateId: number | undefined, values: Partial<SpendInput>, errors: FieldError[]) {
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    estateId: number | undefined,
+    values: Record<string, unknown>,
+    errors: FieldError[],
+  ) {
     const ledger = await getLedger(app.db, actorOf(request), estateId);
     const query = request.query as Record<string, string | undefined>;
     return reply.page('ledger/index.njk', {
@@ -23,39 +32,27 @@ export default async function ledgerRoutes(fastify: FastifyInstance) {
     });
   }
 
-  app.get(
-    '/ledger',
-    { preHandler: requireActor, schema: { querystring: Type.Object({ estate: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })), recorded: Type.Optional(Type.String({ maxLength: 2 })) }) } },
-    async (request, reply) => render(request, reply, request.query.estate, {}, []),
+  app.get('/ledger', { preHandler: requireActor, schema: { querystring: LedgerQuery } }, async (request, reply) =>
+    render(request, reply, request.query.estate, {}, []),
   );
 
-  app.post('/ledger/spend', { preHandler: requireRole('committee', 'property') }, async (request, reply) => {
-    const actor = actorOf(request);
-    const input: SpendInput = {
-      proposalId: fieldText(request.body, 'proposalId'),
-      amount: fieldText(request.body, 'amount'),
-      note: fieldText(request.body, 'note'),
-    };
-    const estateText = fieldText(request.body, 'estateId');
-    const estateId = /^\d{1,9}$/.test(estateText) ? Number(estateText) : undefined;
-    const upload = checkUploads(fieldFiles(request.body, 'receipts'), 'spendReceipts', {
-      maxFiles: app.config.uploadMaxFiles,
-      maxBytes: app.config.uploadMaxBytes,
-      documents: true,
-    });
-    if (upload.errors.length > 0) {
-      reply.code(400);
-      return render(request, reply, estateId, input, upload.errors);
-    }
-    try {
-      const result = await recordSpending(app.db, actor, input, upload.files, app.config.uploadDir, app.now());
-      return reply.redirect(`/ledger?estate=${result.estateId}&recorded=1`, 303);
-    } catch (error) {
-      if (error instanceof ValidationFailed) {
-        reply.code(400);
-        return render(request, reply, estateId, input, error.errors);
-      }
-      throw error;
-    }
-  });
+  app.post(
+    '/ledger/spend',
+    { preHandler: requireRole('committee', 'property') },
+    formHandler({
+      schema: SpendForm,
+      act: async ({ request, value, files }) => {
+        const actor = actorOf(request);
+        const receipts = acceptUploads(files.receipts, 'spendReceipts', uploadLimits());
+        const spent = await withStoredFiles(app.config.uploadDir, receipts, (stored) =>
+          inTransaction(app.db, (tx) => recordSpending(tx, actor, value, stored, app.now(), { ip: request.ip })),
+        );
+        return `/ledger?estate=${spent.estateId}&recorded=1`;
+      },
+      render: ({ request, reply, raw }, errors) => {
+        const estate = typeof raw.estateId === 'string' && /^[1-9]\d{0,8}$/.test(raw.estateId) ? Number(raw.estateId) : undefined;
+        return render(request, reply, estate, raw, errorsAs(errors, SPEND_FIELDS));
+      },
+    }),
+  );
 }

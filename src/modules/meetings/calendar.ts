@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '../../actor.ts';
-import type { Db } from '../../plugins/db.ts';
+import { actorFromUser, type Actor } from '../../actor.ts';
+import type { DbTx } from '../../plugins/db.ts';
 import { buildCalendar, type IcsEvent } from '../../domain/ical.ts';
 import { translate, type Locale } from '../../i18n/index.ts';
 import { NotFound } from '../../errors.ts';
-import { isRole } from '../../domain/roles.ts';
-import { visibleMeetingsWhere } from './service.ts';
+import { calendarFeedOwner, setCalendarToken } from '../auth/index.ts';
+import { visibleMeetingsWhere } from './scope.ts';
 
 const PROD_ID = '-//Sanfang//Joint meetings//ZH';
 /** A phone shows the reminder an hour before; the in-app reminder comes the day before. */
@@ -60,38 +60,32 @@ function toEvent(meeting: CalendarMeeting, baseUrl: string, locale: Locale): Ics
 }
 
 /** One meeting as an .ics file; the caller has already checked the actor may see it. */
-export async function meetingCalendar(db: Db, meetingId: number, baseUrl: string, locale: Locale, now: Date): Promise<string> {
+export async function meetingCalendar(db: DbTx, meetingId: number, baseUrl: string, locale: Locale, now: Date): Promise<string> {
   const meeting = await db.meeting.findUnique({ where: { id: meetingId }, select: calendarSelect });
   if (!meeting) throw new NotFound();
-  return buildCalendar({ prodId: PROD_ID, name: translate(locale, 'meetings.calendar.name'), events: [toEvent(meeting, baseUrl, locale)], now });
+  return buildCalendar({
+    prodId: PROD_ID,
+    name: translate(locale, 'meetings.calendar.name'),
+    events: [toEvent(meeting, baseUrl, locale)],
+    now,
+  });
 }
 
 /**
  * The per-user feed: every meeting the token's owner is invited to or convened. No session: the secret
  * token is the credential, so a wrong or revoked token is simply not found.
  */
-export async function feedCalendar(db: Db, token: string, baseUrl: string, now: Date): Promise<string> {
+export async function feedCalendar(db: DbTx, token: string, baseUrl: string, now: Date): Promise<string> {
   if (!TOKEN_PATTERN.test(token)) throw new NotFound();
-  const user = await db.user.findUnique({
-    where: { calendarToken: token },
-    select: {
-      id: true,
-      active: true,
-      locale: true,
-      role: true,
-      estateId: true,
-      communityId: true,
-      estates: { select: { estateId: true } },
-      community: { select: { estates: { select: { id: true } } } },
-    },
-  });
-  if (!user || !user.active || !isRole(user.role)) throw new NotFound();
-  const locale: Locale = user.locale === 'en' ? 'en' : 'zh-CN';
+  const owner = await calendarFeedOwner(db, token);
+  if (!owner) throw new NotFound();
+  const locale: Locale = owner.user.locale === 'en' ? 'en' : 'zh-CN';
   // The feed shows what the owner could open in the app today: someone who has since left an estate (or
   // its community) stops receiving its meetings, as their pages would be 404s too.
-  const scope = visibleMeetingsWhere(feedScope(user));
+  const scope = visibleMeetingsWhere(actorFromUser(owner.user, owner.places, ''));
+  const userId = owner.user.id;
   const meetings = await db.meeting.findMany({
-    where: { AND: [scope, { OR: [{ convenerId: user.id }, { participants: { some: { userId: user.id } } }] }] },
+    where: { AND: [scope, { OR: [{ convenerId: userId }, { participants: { some: { userId } } }] }] },
     orderBy: [{ startsAt: 'desc' }, { id: 'desc' }],
     take: 500,
     select: calendarSelect,
@@ -104,36 +98,13 @@ export async function feedCalendar(db: Db, token: string, baseUrl: string, now: 
   });
 }
 
-/** The scope part of an Actor for the feed's owner, computed as the session plugin does. */
-function feedScope(user: {
-  id: number;
-  role: string;
-  estateId: number | null;
-  communityId: number | null;
-  estates: { estateId: number }[];
-  community: { estates: { id: number }[] } | null;
-}): Pick<Actor, 'userId' | 'role' | 'estateIds' | 'communityId'> {
-  const role = user.role as Actor['role'];
-  const estateIds =
-    role === 'resident' ? (user.estateId ? [user.estateId] : [])
-    : role === 'community' ? (user.community?.estates.map((e) => e.id) ?? [])
-    : role === 'property' || role === 'committee' ? user.estates.map((e) => e.estateId)
-    : [];
-  return { userId: user.id, role, estateIds, communityId: user.communityId };
-}
-
-export async function calendarTokenOf(db: Db, actor: Actor): Promise<string | null> {
-  const user = await db.user.findUnique({ where: { id: actor.userId }, select: { calendarToken: true } });
-  return user?.calendarToken ?? null;
-}
-
 /** Creates or replaces the actor's feed token; the old feed URL stops working at once. */
-export async function rotateCalendarToken(db: Db, actor: Actor): Promise<string> {
+export async function rotateCalendarToken(tx: DbTx, actor: Actor): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  await db.user.update({ where: { id: actor.userId }, data: { calendarToken: token } });
+  await setCalendarToken(tx, actor.userId, token);
   return token;
 }
 
-export async function revokeCalendarToken(db: Db, actor: Actor): Promise<void> {
-  await db.user.update({ where: { id: actor.userId }, data: { calendarToken: null } });
+export async function revokeCalendarToken(tx: DbTx, actor: Actor): Promise<void> {
+  await setCalendarToken(tx, actor.userId, null);
 }

@@ -1,6 +1,12 @@
-// Front door of the meetings module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+// Front door of the meetings module (joint meetings: convening, agenda, minutes, decisions, calendars):
+// the only file other modules (and app.ts) may import. It owns the Meeting, MeetingEstate,
+// MeetingParticipant, AgendaItem, Decision and ActionItem tables.
 export { default as meetingsRoutes } from './routes.ts';
-export * from './calendar.ts';
-export * from './jobs.ts';
-export * from './service.ts';
+export { jobs } from './jobs.ts';
+// What the votes module reads of the decision that sent an issue to the owners' vote.
+export { openVoteDecisionOfIssue } from './vote-links.ts';
+// Whether the notice board may link a meeting-decision notice to its meeting.
+export { canSeeMeeting } from './notice-reads.ts';
+// The demo seed builds its meetings through the same commands the pages use, in its one transaction.
+export { conveneMeeting, addFreeItem, moveAgendaItem, addActionItem, completeActionItem } from './commands.ts';
+export { recordAttendance, recordDecision, applyMinutes } from './minutes.ts';

@@ -1,23 +1,28 @@
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../plugins/db.ts';
+import type { ScheduledJob } from '../../scheduler.ts';
+import { inTransaction, type Db } from '../../plugins/db.ts';
 import { formatShanghai } from '../../domain/deadlines.ts';
-import { notify } from '../notifications/service.ts';
+import { notify } from '../notifications/index.ts';
 
 const DAY_MS = 86_400_000;
 
 /**
  * Reminds every participant of a meeting starting within the next 24 hours, once: the meeting is claimed
- * by setting reminderSentAt, and each notification carries a dedupe key for this start time.
+ * by setting reminderSentAt, and each notification carries a dedupe key for this start time. One
+ * transaction per meeting, so one meeting's failure does not hold back the others' reminders.
  */
-export async function sendMeetingReminders(db: Db, now: Date): Promise<number> {
+async function sendMeetingReminders(db: Db, now: Date): Promise<number> {
   const due = await db.meeting.findMany({
     where: { status: 'scheduled', reminderSentAt: null, startsAt: { gt: now, lte: new Date(now.getTime() + DAY_MS) } },
     select: { id: true },
   });
   let sent = 0;
   for (const { id } of due) {
-    sent += await db.$transaction(async (tx) => {
-      const claimed = await tx.meeting.updateMany({ where: { id, reminderSentAt: null, status: 'scheduled' }, data: { reminderSentAt: now } });
+    sent += await inTransaction(db, async (tx) => {
+      const claimed = await tx.meeting.updateMany({
+        where: { id, reminderSentAt: null, status: 'scheduled' },
+        data: { reminderSentAt: now },
+      });
       if (claimed.count !== 1) return 0;
       const meeting = await tx.meeting.findUniqueOrThrow({
         where: { id },
@@ -39,7 +44,10 @@ export async function sendMeetingReminders(db: Db, now: Date): Promise<number> {
   return sent;
 }
 
-export const meetingReminderJob = {
+const meetingReminderJob: ScheduledJob = {
   name: 'meeting-reminders',
   run: (app: FastifyInstance, now: Date) => sendMeetingReminders(app.db, now),
 };
+
+/** The meetings module's scheduled jobs; the app wires them into the scheduler. */
+export const jobs: ScheduledJob[] = [meetingReminderJob];

@@ -1,4 +1,4 @@
-// Front door of the notices module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+// Front door of the notices module (the estates' notice boards, 公示栏: the Notice table): the only file
+// other modules (and app.ts) may import.
 export { default as noticesRoutes } from './routes.ts';
-export * from './service.ts';
+export { publishNotice } from './service.ts';

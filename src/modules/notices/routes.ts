@@ -1,11 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { actorOf, requireActor } from '../auth/guards.ts';
+import type { Actor } from '../../actor.ts';
+import { actorOf, requireActor } from '../../lib/guards.ts';
 import { getNotice, listNotices, NOTICE_KINDS } from './service.ts';
-import { visibleMeetingsWhere } from '../meetings/service.ts';
 
-export default async function noticeRoutes(fastify: FastifyInstance) {
+interface NoticesOptions {
+  /** Whether the actor may open this meeting: the meetings module's rule, handed in by the app (meetings
+   * publish notices, so the notices module does not import meetings back). */
+  canSeeMeeting: (actor: Actor, meetingId: number) => Promise<boolean>;
+}
+
+export default async function noticeRoutes(fastify: FastifyInstance, { canSeeMeeting }: NoticesOptions) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
@@ -37,10 +43,8 @@ export default async function noticeRoutes(fastify: FastifyInstance) {
       const notice = await getNotice(app.db, actor, request.params.id);
       // Every owner reads a meeting's decisions here, but only its participants and staff open the
       // meeting itself: link to it only for them, rather than to a 404.
-      const canSeeMeeting =
-        notice.meetingId !== null &&
-        (await app.db.meeting.count({ where: { AND: [{ id: notice.meetingId }, visibleMeetingsWhere(actor)] } })) > 0;
-      return reply.page('notices/show.njk', { notice, canSeeMeeting });
+      const meetingLink = notice.meetingId !== null && (await canSeeMeeting(actor, notice.meetingId));
+      return reply.page('notices/show.njk', { notice, canSeeMeeting: meetingLink });
     },
   );
 }

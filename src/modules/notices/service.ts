@@ -1,13 +1,14 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../actor.ts';
-import type { Db, DbTx } from '../../plugins/db.ts';
+import type { DbTx } from '../../plugins/db.ts';
 import { NotFound } from '../../errors.ts';
+import { allEstates, estatesByIds } from '../places/index.ts';
 
 export const NOTICE_KINDS = ['vote_result', 'meeting_decision', 'fund_use', 'emergency_repair', 'general'] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
-export const NOTICE_PAGE_SIZE = 20;
+type NoticeKind = (typeof NOTICE_KINDS)[number];
+const NOTICE_PAGE_SIZE = 20;
 
-export interface NewNotice {
+interface NewNotice {
   estateId: number;
   kind: NoticeKind;
   title: string;
@@ -35,11 +36,11 @@ export async function publishNotice(tx: DbTx, notice: NewNotice) {
 }
 
 /** Estates whose boards the actor reads: their own estates (admin: every estate). */
-export function noticeScope(actor: Actor): Prisma.NoticeWhereInput {
+function noticeScope(actor: Actor): Prisma.NoticeWhereInput {
   return actor.role === 'admin' ? {} : { estateId: { in: actor.estateIds } };
 }
 
-export async function listNotices(db: Db, actor: Actor, query: { estateId?: number; kind?: string; page: number }) {
+export async function listNotices(db: DbTx, actor: Actor, query: { estateId?: number; kind?: string; page: number }) {
   const where: Prisma.NoticeWhereInput = { AND: [noticeScope(actor)] };
   if (query.estateId) where.estateId = query.estateId;
   if (query.kind && (NOTICE_KINDS as readonly string[]).includes(query.kind)) where.kind = query.kind;
@@ -52,16 +53,12 @@ export async function listNotices(db: Db, actor: Actor, query: { estateId?: numb
       take: NOTICE_PAGE_SIZE,
       include: { estate: { select: { name: true } } },
     }),
-    db.estate.findMany({
-      where: actor.role === 'admin' ? {} : { id: { in: actor.estateIds } },
-      select: { id: true, name: true },
-      orderBy: { id: 'asc' },
-    }),
+    actor.role === 'admin' ? allEstates(db) : estatesByIds(db, actor.estateIds),
   ]);
   return { total, items, estates, page: query.page, pages: Math.max(1, Math.ceil(total / NOTICE_PAGE_SIZE)) };
 }
 
-export async function getNotice(db: Db, actor: Actor, id: number) {
+export async function getNotice(db: DbTx, actor: Actor, id: number) {
   const notice = await db.notice.findFirst({
     where: { AND: [{ id }, noticeScope(actor)] },
     include: { estate: { select: { name: true } }, createdBy: { select: { displayName: true, orgName: true } } },

@@ -1,5 +1,5 @@
-// Front door of the notifications module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+// Front door of the notifications module (the inbox and the outbox: the Notification table): the only
+// file other modules (and app.ts) may import.
 export { default as notificationsRoutes } from './routes.ts';
-export * from './jobs.ts';
-export * from './service.ts';
+export { jobs } from './jobs.ts';
+export { notify, partyRecipients, unreadCount, type NewNotification, type DeliveryChannel } from './service.ts';

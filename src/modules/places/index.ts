@@ -3,6 +3,7 @@
 export {
   estatesByIds,
   allEstateIds,
+  allEstates,
   communityOfEstate,
   buildingsOfEstate,
   activeCategories,
@@ -11,3 +12,11 @@ export {
   unitWithBuilding,
   settingValue,
 } from './queries.ts';
+export { buildingsOfEstates, countBuildingsOfEstate, unitsOfEstate, buildingsWithUnits } from './queries.ts';
+export { buildingsWithEstateName } from './queries.ts';
+export { upsertRosterPlaces, updateUnitFacts } from './commands.ts';
+export { estateByJoinCode, unitsOfBuilding } from './queries.ts';
+export { allCommunities } from './queries.ts';
+// Administration of places (issue #9): the routes, and the per-estate settings other modules read.
+export { default as placesRoutes } from './routes.ts';
+export { estateSettings, estateContacts, type EstateSettings } from './admin-queries.ts';

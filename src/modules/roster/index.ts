@@ -1,4 +1,5 @@
-// Front door of the roster module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+// Front door of the roster module (the owners of record and the units they own): the only file other
+// modules (and app.ts) may import. It owns the Owner and OwnerUnit tables.
 export { default as rosterRoutes } from './routes.ts';
-export * from './service.ts';
+export { activeOwnerAccounts, ownerIdOfUser, ownerLinksOfEstate, ownersByUnit } from './owners.ts';
+export { findRosterMatch, linkOwnerToUser, ownersOfUnit } from './registration-links.ts';

@@ -1,6 +1,8 @@
-// Front door of the votes module: the only file other modules (and app.ts) may import.
-// TEMPORARY wide re-exports while issue #8 narrows them; the module's owner replaces these with explicit lists.
+// Front door of the votes module (fund proposals, their electorate, ballots and results): the only file
+// other modules (and app.ts) may import. It owns FundProposal, FundProposalBuilding, VoteUnit, Ballot and
+// BallotChange; what a vote approves is written to the ledger through the ledger's front door.
 export { default as votesRoutes } from './routes.ts';
-export * from './jobs.ts';
-export * from './scope.ts';
-export * from './service.ts';
+export { jobs, closeDueVotesJob, voteClosingReminderJob } from './jobs.ts';
+export { visibleProposalsWhere } from './scope.ts';
+export { snapshotElectorate } from './electorate.ts';
+export { closeProposal } from './closing.ts';

@@ -1,48 +1,73 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { actorOf, requireActor, requireRole } from '../auth/guards.ts';
-import { checkUploads } from '../attachments/service.ts';
-import { fieldFiles, fieldText } from '../../plugins/uploads.ts';
-import { ValidationFailed, type FieldError } from '../../errors.ts';
+import { actorOf, requireActor, requireRole } from '../../lib/guards.ts';
+import { acceptUploads, withStoredFiles } from '../attachments/index.ts';
+import { inTransaction } from '../../plugins/db.ts';
+import type { FieldError } from '../../errors.ts';
+import { errorsAs, formHandler, type FormContext } from '../../lib/form.ts';
 import { MATTERS, VOTE_CHOICES } from '../../domain/vote-tally.ts';
-import { BallotBody, IdParams, NewProposalQuery, NoteBody, PageQuery, RecordBody } from './schemas.ts';
+import { draftDefaults, getProposalPage, listProposals } from './queries.ts';
+import { createProposal, type ProposalInput } from './drafting.ts';
 import {
   RECORDED_CHANNELS,
   cancelDraft,
   castBallot,
-  closeProposal,
   confirmEmergency,
-  createProposal,
-  draftDefaults,
-  getProposalPage,
-  listProposals,
   openProposal,
+  retryOnDuplicateBallot,
   type Channel,
-  type ProposalInput,
-} from './service.ts';
-
-/** Every value of a repeated field (checkboxes), from a urlencoded or multipart body. */
-function fieldTexts(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list
-    .map((v) => (typeof v === 'string' ? v : v && typeof v === 'object' && 'value' in v && typeof v.value === 'string' ? v.value : null))
-    .filter((v): v is string => v !== null);
-}
+} from './commands.ts';
+import { closeProposal } from './closing.ts';
+import {
+  BALLOT_FIELDS,
+  BallotForm,
+  ButtonForm,
+  EmergencyForm,
+  IdParams,
+  NewProposalQuery,
+  PROPOSAL_FIELDS,
+  PageQuery,
+  ProposalForm,
+  RecordForm,
+} from './schemas.ts';
 
 const FLASHES = ['opened', 'cast', 'changed', 'recorded', 'closed', 'cancelled', 'emergency'];
+
+type RawFields = Record<string, string | string[] | undefined>;
+const text = (raw: RawFields, name: string): string => {
+  const v = raw[name];
+  return typeof v === 'string' ? v : (v?.[0] ?? '');
+};
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** The draft form as typed, from its validated value or, to show it again, from what was sent. */
+function proposalInput(raw: RawFields): ProposalInput {
+  const [estateId, issueId, matter, title, description, scope, amount, opensAt, closesAt] = (
+    ['estateId', 'issueId', 'matter', 'title', 'description', 'scope', 'amount', 'opensAt', 'closesAt'] as const
+  ).map((name) => text(raw, name)) as [string, string, string, string, string, string, string, string, string];
+  return { estateId, issueId, matter, title, description, scope, buildingIds: list(raw.buildingIds), amount, opensAt, closesAt };
+}
+
+const idOf = (request: FastifyRequest): number => (request.params as { id: number }).id;
 
 export default async function voteRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const drafters = requireRole('committee', 'property');
+  const committee = requireRole('committee');
+  const idSchema = { params: IdParams };
 
   app.get('/votes', { preHandler: requireActor }, async (request, reply) => {
-    const actor = actorOf(request);
-    const { proposals, needsMine } = await listProposals(app.db, actor);
+    const { proposals, needsMine } = await listProposals(app.db, actorOf(request));
     return reply.page('votes/index.njk', { proposals, needsMine, now: app.now() });
   });
 
-  async function renderForm(request: FastifyRequest, reply: FastifyReply, issueId: number | null, values: ProposalInput | null, errors: FieldError[]) {
+  async function renderForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    issueId: number | null,
+    values: ProposalInput | null,
+    errors: FieldError[],
+  ) {
     const defaults = await draftDefaults(app.db, actorOf(request), issueId, app.now());
     return reply.page('votes/new.njk', {
       ...defaults,
@@ -58,46 +83,34 @@ export default async function voteRoutes(fastify: FastifyInstance) {
     return renderForm(request, reply, request.query.issue ?? null, null, []);
   });
 
-  app.post('/votes', { preHandler: drafters }, async (request, reply) => {
-    const actor = actorOf(request);
-    const body = request.body;
-    const input: ProposalInput = {
-      estateId: fieldText(body, 'estateId'),
-      issueId: fieldText(body, 'issueId'),
-      matter: fieldText(body, 'matter'),
-      title: fieldText(body, 'title'),
-      description: fieldText(body, 'description'),
-      scope: fieldText(body, 'scope'),
-      buildingIds: fieldTexts(body, 'buildingIds'),
-      amount: fieldText(body, 'amount'),
-      opensAt: fieldText(body, 'opensAt'),
-      closesAt: fieldText(body, 'closesAt'),
-    };
-    const issueId = /^\d{1,9}$/.test(input.issueId) ? Number(input.issueId) : null;
-    const upload = checkUploads(fieldFiles(body, 'quotes'), 'fundQuotes', {
-      maxFiles: app.config.uploadMaxFiles,
-      maxBytes: app.config.uploadMaxBytes,
-      documents: true,
-    });
-    if (upload.errors.length > 0) {
-      reply.code(400);
-      return renderForm(request, reply, issueId, input, upload.errors);
-    }
-    try {
-      const id = await createProposal(app.db, actor, input, upload.files, app.config.uploadDir, app.now());
-      return reply.redirect(`/votes/${id}`, 303);
-    } catch (error) {
-      if (error instanceof ValidationFailed) {
-        reply.code(400);
-        return renderForm(request, reply, issueId, input, error.errors);
-      }
-      throw error;
-    }
-  });
+  app.post(
+    '/votes',
+    { preHandler: drafters },
+    formHandler({
+      schema: ProposalForm,
+      act: async ({ request, value, files }) => {
+        const actor = actorOf(request);
+        const quotes = acceptUploads(files.quotes, 'fundQuotes', {
+          maxFiles: app.config.uploadMaxFiles,
+          maxBytes: app.config.uploadMaxBytes,
+          documents: true,
+        });
+        const draft = await withStoredFiles(app.config.uploadDir, quotes, (stored) =>
+          inTransaction(app.db, (tx) => createProposal(tx, actor, proposalInput(value), stored, app.now())),
+        );
+        return `/votes/${draft.id}`;
+      },
+      render: ({ request, reply, raw }, errors) => {
+        const values = proposalInput(raw);
+        const issueId = /^[1-9]\d{0,8}$/.test(values.issueId) ? Number(values.issueId) : null;
+        return renderForm(request, reply, issueId, values, errorsAs(errors, PROPOSAL_FIELDS));
+      },
+    }),
+  );
 
-  async function renderPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: Record<string, unknown> = {}) {
+  async function renderPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const actor = actorOf(request);
-    const data = await getProposalPage(app.db, actor, id, app.now());
+    const data = await getProposalPage(app.db, actor, idOf(request), app.now());
     const query = request.query as Record<string, string | undefined>;
     return reply.page(request.isHtmx ? 'votes/_tally.njk' : 'votes/show.njk', {
       ...data,
@@ -110,64 +123,125 @@ export default async function voteRoutes(fastify: FastifyInstance) {
     });
   }
 
-  app.get('/votes/:id', { preHandler: requireActor, schema: { params: IdParams, querystring: PageQuery } }, async (request, reply) => {
-    return renderPage(request, reply, request.params.id);
-  });
+  /** A form on the proposal page refused: the page again, with the errors (and what was typed). */
+  const pageWithErrors =
+    (fieldNames: Record<string, string>, keepValues = false) =>
+    ({ request, reply, raw }: FormContext<unknown> & { raw: RawFields }, errors: FieldError[]) =>
+      renderPage(request, reply, {
+        errors: errorsAs(errors, fieldNames),
+        ...(keepValues
+          ? {
+              recordValues: {
+                voterKey: text(raw, 'voterKey'),
+                channel: text(raw, 'channel'),
+                recorderName: text(raw, 'recorderName'),
+                choice: text(raw, 'choice'),
+              },
+            }
+          : {}),
+      });
 
-  app.get('/votes/:id/canvass', { preHandler: requireActor, schema: { params: IdParams } }, async (request, reply) => {
+  app.get(
+    '/votes/:id',
+    { preHandler: requireActor, schema: { params: IdParams, querystring: PageQuery } },
+    async (request, reply) => {
+      return renderPage(request, reply);
+    },
+  );
+
+  app.get('/votes/:id/canvass', { preHandler: requireActor, schema: idSchema }, async (request, reply) => {
     const data = await getProposalPage(app.db, actorOf(request), request.params.id, app.now());
     return reply.page('votes/canvass.njk', data);
   });
 
-  app.post('/votes/:id/open', { preHandler: requireRole('committee'), schema: { params: IdParams } }, async (request, reply) => {
-    await openProposal(app.db, actorOf(request), request.params.id, app.now());
-    return reply.redirect(`/votes/${request.params.id}?done=opened`, 303);
-  });
+  app.post(
+    '/votes/:id/ballot',
+    { preHandler: requireActor, schema: idSchema },
+    formHandler({
+      schema: BallotForm,
+      act: async ({ request, value }) => {
+        const id = idOf(request);
+        const ballot = { voterKey: value.voterKey, choice: value.choice, channel: 'online' as const };
+        const ctx = { ip: request.ip };
+        const { changed } = await retryOnDuplicateBallot(() =>
+          inTransaction(app.db, (tx) => castBallot(tx, actorOf(request), id, ballot, app.now(), ctx)),
+        );
+        return `/votes/${id}?done=${changed ? 'changed' : 'cast'}#my-ballot`;
+      },
+      render: pageWithErrors(BALLOT_FIELDS),
+    }),
+  );
 
-  app.post('/votes/:id/ballot', { preHandler: requireActor, schema: { params: IdParams, body: BallotBody } }, async (request, reply) => {
-    const { changed } = await castBallot(
-      app.db,
-      actorOf(request),
-      request.params.id,
-      { voterKey: request.body.voterKey, choice: request.body.choice, channel: 'online' },
-      app.now(),
-    );
-    return reply.redirect(`/votes/${request.params.id}?done=${changed ? 'changed' : 'cast'}#my-ballot`, 303);
-  });
+  app.post(
+    '/votes/:id/record',
+    { preHandler: committee, schema: idSchema },
+    formHandler({
+      schema: RecordForm,
+      act: async ({ request, value }) => {
+        const id = idOf(request);
+        const ballot = { ...value, channel: (value.channel || 'invalid') as Channel };
+        const ctx = { ip: request.ip };
+        await retryOnDuplicateBallot(() =>
+          inTransaction(app.db, (tx) => castBallot(tx, actorOf(request), id, ballot, app.now(), ctx)),
+        );
+        return `/votes/${id}?done=recorded#record`;
+      },
+      render: pageWithErrors(BALLOT_FIELDS, true),
+    }),
+  );
 
-  app.post('/votes/:id/record', { preHandler: requireRole('committee'), schema: { params: IdParams, body: RecordBody } }, async (request, reply) => {
-    const body = request.body;
-    const values = { voterKey: body.voterKey ?? '', channel: body.channel ?? '', recorderName: body.recorderName ?? '', choice: body.choice ?? '' };
-    try {
-      await castBallot(
-        app.db,
-        actorOf(request),
-        request.params.id,
-        { voterKey: values.voterKey, choice: values.choice, channel: (values.channel || 'invalid') as Channel, recorderName: values.recorderName },
-        app.now(),
-      );
-      return reply.redirect(`/votes/${request.params.id}?done=recorded#record`, 303);
-    } catch (error) {
-      if (error instanceof ValidationFailed) {
-        reply.code(400);
-        return renderPage(request, reply, request.params.id, { errors: error.errors, recordValues: values });
-      }
-      throw error;
-    }
-  });
+  /** A button on the proposal page: one command in one transaction, then the page with its flash. */
+  const button = (command: (request: FastifyRequest, id: number) => Promise<unknown>, done: string) =>
+    formHandler({
+      schema: ButtonForm,
+      act: async ({ request }) => {
+        await command(request, idOf(request));
+        return `/votes/${idOf(request)}?done=${done}`;
+      },
+      render: pageWithErrors({}),
+    });
 
-  app.post('/votes/:id/close', { preHandler: requireRole('committee'), schema: { params: IdParams } }, async (request, reply) => {
-    await closeProposal(app.db, actorOf(request), request.params.id, app.now());
-    return reply.redirect(`/votes/${request.params.id}?done=closed`, 303);
-  });
+  app.post(
+    '/votes/:id/open',
+    { preHandler: committee, schema: idSchema },
+    button(
+      (request, id) => inTransaction(app.db, (tx) => openProposal(tx, actorOf(request), id, app.now(), { ip: request.ip })),
+      'opened',
+    ),
+  );
 
-  app.post('/votes/:id/cancel', { preHandler: requireRole('committee'), schema: { params: IdParams } }, async (request, reply) => {
-    await cancelDraft(app.db, actorOf(request), request.params.id, app.now());
-    return reply.redirect(`/votes/${request.params.id}?done=cancelled`, 303);
-  });
+  app.post(
+    '/votes/:id/close',
+    { preHandler: committee, schema: idSchema },
+    button(
+      (request, id) =>
+        inTransaction(app.db, (tx) => closeProposal(tx, { actor: actorOf(request), ctx: { ip: request.ip } }, id, app.now())),
+      'closed',
+    ),
+  );
 
-  app.post('/votes/:id/emergency', { preHandler: requireRole('community'), schema: { params: IdParams, body: NoteBody } }, async (request, reply) => {
-    await confirmEmergency(app.db, actorOf(request), request.params.id, request.body.note ?? '', app.now());
-    return reply.redirect(`/votes/${request.params.id}?done=emergency`, 303);
-  });
+  app.post(
+    '/votes/:id/cancel',
+    { preHandler: committee, schema: idSchema },
+    button(
+      (request, id) => inTransaction(app.db, (tx) => cancelDraft(tx, actorOf(request), id, app.now(), { ip: request.ip })),
+      'cancelled',
+    ),
+  );
+
+  app.post(
+    '/votes/:id/emergency',
+    { preHandler: requireRole('community'), schema: idSchema },
+    formHandler({
+      schema: EmergencyForm,
+      act: async ({ request, value }) => {
+        const id = idOf(request);
+        await inTransaction(app.db, (tx) =>
+          confirmEmergency(tx, actorOf(request), id, value.note, app.now(), { ip: request.ip }),
+        );
+        return `/votes/${id}?done=emergency`;
+      },
+      render: pageWithErrors({ note: 'emergencyNote' }),
+    }),
+  );
 }

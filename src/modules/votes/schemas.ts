@@ -1,31 +1,65 @@
 import { Type } from '@sinclair/typebox';
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
+/** An id as a form sends it: digits only, within the id range (nine digits at most). */
+const IdText = Type.String({ pattern: '^[1-9][0-9]{0,8}$' });
+const OptionalIdText = Type.Union([Type.Literal(''), IdText], { default: '' });
+/** Free text as typed: the service trims it and says, inline, what is too long. */
+const Text = (maxLength: number) => Type.String({ maxLength, default: '' });
+
+export const IdParams = Type.Object({ id: Id });
 
 export const NewProposalQuery = Type.Object({
-  issue: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
-});
-
-export const BallotBody = Type.Object({
-  _csrf: Type.Optional(Type.String()),
-  voterKey: Type.String({ maxLength: 400 }),
-  choice: Type.String({ maxLength: 20 }),
-});
-
-export const RecordBody = Type.Object({
-  _csrf: Type.Optional(Type.String()),
-  voterKey: Type.Optional(Type.String({ maxLength: 400 })),
-  choice: Type.Optional(Type.String({ maxLength: 20 })),
-  channel: Type.Optional(Type.String({ maxLength: 20 })),
-  recorderName: Type.Optional(Type.String({ maxLength: 200 })),
-});
-
-export const NoteBody = Type.Object({
-  _csrf: Type.Optional(Type.String()),
-  note: Type.Optional(Type.String({ maxLength: 1000 })),
+  issue: Type.Optional(Id),
 });
 
 export const PageQuery = Type.Object({
   done: Type.Optional(Type.String({ maxLength: 20 })),
   voter: Type.Optional(Type.String({ maxLength: 400 })),
 });
+
+/** The draft form (multipart: its quotes are checked as uploads). */
+export const ProposalForm = Type.Object({
+  estateId: OptionalIdText,
+  issueId: OptionalIdText,
+  matter: Text(40),
+  title: Text(1000),
+  description: Text(16000),
+  scope: Text(20),
+  buildingIds: Type.Union([IdText, Type.Array(IdText, { maxItems: 500 })], { default: [] }),
+  amount: Text(40),
+  opensAt: Text(40),
+  closesAt: Text(40),
+});
+
+export const PROPOSAL_FIELDS = {
+  estateId: 'fundEstate',
+  issueId: 'form',
+  matter: 'fundMatter',
+  scope: 'fundScope',
+  buildingIds: 'fundBuildings',
+  amount: 'fundAmount',
+  opensAt: 'fundOpensAt',
+  closesAt: 'fundClosesAt',
+} as const;
+
+/** An owner's own ballot. */
+export const BallotForm = Type.Object({
+  voterKey: Type.String({ maxLength: 400 }),
+  choice: Type.String({ maxLength: 20 }),
+});
+
+/** A ballot the committee records for an owner (paper, door to door, proxy). */
+export const RecordForm = Type.Object({
+  voterKey: Text(400),
+  choice: Text(20),
+  channel: Text(20),
+  recorderName: Text(200),
+});
+
+export const BALLOT_FIELDS = { voterKey: 'ballotVoter', choice: 'ballotChoice', channel: 'ballotChannel' } as const;
+
+export const EmergencyForm = Type.Object({ note: Text(1000) });
+
+/** A button: the form carries nothing but its CSRF token. */
+export const ButtonForm = Type.Object({});

@@ -1,0 +1,204 @@
+import type { Static } from '@sinclair/typebox';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import type { Actor } from '../../actor.ts';
+import type { DbTx } from '../../plugins/db.ts';
+import { NotFound, ValidationFailed, type FieldError } from '../../errors.ts';
+import { ISSUE_STATES } from '../../domain/issue-workflow.ts';
+import { dueDates } from '../../domain/deadlines.ts';
+import { notify, partyRecipients } from '../notifications/index.ts';
+import { recordAttachments, type StoredFile } from '../attachments/index.ts';
+import { categoryById } from '../places/index.ts';
+import type { FilingForm } from './schemas.ts';
+import { issueIdBySubmissionKey } from './queries.ts';
+
+/** Filing an issue: a resident's new one, and the follow-up a "not fixed" files after closure. */
+
+const LOCATION_TYPES = ['unit', 'building', 'estate'] as const;
+type LocationType = (typeof LOCATION_TYPES)[number];
+const TITLE_MAX = 60;
+const DESCRIPTION_MAX = 2000;
+const LOCATION_NOTE_MAX = 100;
+
+/** Length as a reader counts it: characters, not UTF-16 units. */
+export const charLength = (s: string) => Array.from(s).length;
+
+type FileIssueInput = Static<typeof FilingForm>;
+type Category = NonNullable<Awaited<ReturnType<typeof categoryById>>>;
+
+/** Field errors for a new issue, and its category; the category and the actor's unit are checked against the database. */
+async function checkNewIssue(
+  db: DbTx,
+  actor: Actor,
+  input: FileIssueInput,
+): Promise<{ errors: FieldError[]; category: Category | null }> {
+  const errors: FieldError[] = [];
+  const title = input.title.trim();
+  const description = input.description.trim();
+  if (title === '') errors.push({ field: 'title', code: 'required' });
+  else if (charLength(title) > TITLE_MAX) errors.push({ field: 'title', code: 'too_long', params: { max: TITLE_MAX } });
+  if (description === '') errors.push({ field: 'description', code: 'required' });
+  else if (charLength(description) > DESCRIPTION_MAX)
+    errors.push({ field: 'description', code: 'too_long', params: { max: DESCRIPTION_MAX } });
+  if (charLength(input.locationNote.trim()) > LOCATION_NOTE_MAX) {
+    errors.push({ field: 'locationNote', code: 'too_long', params: { max: LOCATION_NOTE_MAX } });
+  }
+  let category: Category | null = null;
+  if (input.categoryId === '') errors.push({ field: 'categoryId', code: 'required' });
+  else {
+    const found = /^[0-9]{1,9}$/.test(input.categoryId) ? await categoryById(db, Number(input.categoryId)) : null;
+    if (found?.active) category = found;
+    else errors.push({ field: 'categoryId', code: 'unknown_category' });
+  }
+  if (!(LOCATION_TYPES as readonly string[]).includes(input.locationType)) {
+    errors.push({ field: 'locationType', code: 'required' });
+  } else if (input.locationType !== 'estate' && (actor.unitId === null || actor.buildingId === null)) {
+    // A unit or building location is always the resident's own; one without a unit picks the estate.
+    errors.push({ field: 'locationType', code: 'not_your_unit' });
+  }
+  return { errors, category };
+}
+
+/**
+ * Files a resident's issue with its (already stored) photos: the issue, its first event, the photos'
+ * rows and the staff's notice, in the caller's transaction. The same form submitted twice (same
+ * submission key) files once and answers with the first issue.
+ */
+export async function fileIssue(
+  tx: DbTx,
+  actor: Actor,
+  input: FileIssueInput,
+  photos: StoredFile[],
+  now: Date,
+): Promise<{ issueId: number; duplicate: boolean }> {
+  if (actor.role !== 'resident' || actor.homeEstateId === null) throw new NotFound();
+  const existing = await issueIdBySubmissionKey(tx, actor.userId, input.submissionKey);
+  if (existing !== null) return { issueId: existing, duplicate: true };
+
+  const { errors, category } = await checkNewIssue(tx, actor, input);
+  if (errors.length > 0 || !category) throw new ValidationFailed(errors);
+
+  const locationType = input.locationType as LocationType;
+  const due = dueDates(category, now);
+  const created = await tx.issue.create({
+    data: {
+      estateId: actor.homeEstateId,
+      buildingId: locationType === 'estate' ? null : actor.buildingId,
+      unitId: locationType === 'unit' ? actor.unitId : null,
+      locationType,
+      locationNote: input.locationNote.trim(),
+      isPublic: locationType !== 'unit',
+      categoryId: category.id,
+      emergency: category.emergency,
+      title: input.title.trim(),
+      description: input.description.trim(),
+      reporterId: actor.userId,
+      submissionKey: input.submissionKey,
+      state: ISSUE_STATES.submitted,
+      respondBy: due.respondBy,
+      resolveBy: due.resolveBy,
+      createdAt: now,
+    },
+  });
+  await tx.issueEvent.create({
+    data: {
+      issueId: created.id,
+      actorId: actor.userId,
+      actorRole: actor.role,
+      action: 'submit',
+      fromState: null,
+      toState: ISSUE_STATES.submitted,
+      createdAt: now,
+    },
+  });
+  await recordAttachments(tx, photos, actor.userId, { issueId: created.id }, now);
+  await notifyNewIssue(tx, created, category.emergency);
+  return { issueId: created.id, duplicate: false };
+}
+
+/**
+ * A double submission racing the first fails on the unique submission key; its answer is the first
+ * issue. Any other error goes on.
+ */
+export async function firstFilingAfterRace(
+  db: DbTx,
+  actor: Actor,
+  submissionKey: string,
+  error: unknown,
+): Promise<{ issueId: number }> {
+  if ((error as { code?: string }).code === 'P2002') {
+    const first = await issueIdBySubmissionKey(db, actor.userId, submissionKey);
+    if (first !== null) return { issueId: first };
+  }
+  throw error;
+}
+
+/** Community staff triage every new issue: tell them one has arrived (emergencies say so). */
+async function notifyNewIssue(tx: DbTx, issue: { id: number; estateId: number; title: string }, emergency: boolean) {
+  const staff = await partyRecipients(tx, issue.estateId, 'community');
+  await notify(
+    tx,
+    staff.map((userId) => ({
+      userId,
+      kind: emergency ? 'issue_submitted_emergency' : 'issue_submitted',
+      params: { id: issue.id, title: issue.title },
+      link: `/issues/${issue.id}`,
+      issueId: issue.id,
+    })),
+  );
+}
+
+/** A resident's "not fixed" after closure: a new issue, linked to the closed one, in the same place. */
+export async function fileLinkedIssue(
+  tx: DbTx,
+  actor: Actor,
+  closed: Prisma.IssueGetPayload<object>,
+  note: string,
+  stored: StoredFile[],
+  now: Date,
+): Promise<number> {
+  const category = await categoryById(tx, closed.categoryId);
+  if (!category) throw new NotFound();
+  const due = dueDates(category, now);
+  const text = note.trim();
+  if (charLength(text) > DESCRIPTION_MAX)
+    throw new ValidationFailed([{ field: 'note', code: 'too_long', params: { max: DESCRIPTION_MAX } }]);
+  const created = await tx.issue.create({
+    data: {
+      estateId: closed.estateId,
+      buildingId: closed.buildingId,
+      unitId: closed.unitId,
+      locationType: closed.locationType,
+      locationNote: closed.locationNote,
+      isPublic: closed.isPublic,
+      categoryId: closed.categoryId,
+      emergency: category.emergency,
+      title: closed.title,
+      description: text === '' ? closed.description : `${text}\n\n${closed.description}`.slice(0, DESCRIPTION_MAX),
+      reporterId: actor.userId,
+      // One follow-up per closed issue and version: a double-submitted "not fixed" files once.
+      submissionKey: `reopen-${closed.id}-${closed.version}`,
+      state: ISSUE_STATES.submitted,
+      respondBy: due.respondBy,
+      resolveBy: due.resolveBy,
+      linkedFromId: closed.id,
+      createdAt: now,
+    },
+  });
+  const event = await tx.issueEvent.create({
+    data: {
+      issueId: created.id,
+      actorId: actor.userId,
+      actorRole: actor.role,
+      action: 'submit',
+      fromState: null,
+      toState: ISSUE_STATES.submitted,
+      note: text,
+      createdAt: now,
+    },
+  });
+  // The closed issue's version moves on so the same stale form cannot file a second follow-up.
+  await tx.issue.update({ where: { id: closed.id }, data: { version: { increment: 1 }, updatedAt: now } });
+  await recordAttachments(tx, stored, actor.userId, { eventId: event.id }, now);
+  await notifyNewIssue(tx, created, category.emergency);
+  return created.id;
+}

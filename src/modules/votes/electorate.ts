@@ -1,0 +1,86 @@
+import type { Actor } from '../../actor.ts';
+import type { DbTx } from '../../plugins/db.ts';
+import { Conflict } from '../../errors.ts';
+import { tallyVote, type VoteChoice, type VoteMatter, type VoteTally } from '../../domain/vote-tally.ts';
+import { keyIncludesOwner, ownerIdsOf, voterKeyOf } from '../../domain/voter-keys.ts';
+import { unitsOfEstate } from '../places/index.ts';
+import { activeOwnerAccounts, ownerIdOfUser, ownerLinksOfEstate, ownersByUnit } from '../roster/index.ts';
+
+/**
+ * The electorate of a vote: its snapshot of units and voter keys, who among the signed-in casts which
+ * key, who is told, and the tally derived from the rows.
+ */
+
+/**
+ * The voter keys this resident casts in this proposal: those of the electorate that include the owner
+ * of record their account is linked to. Tenants and unlinked accounts have none (and are told why).
+ */
+export async function myVoterKeys(db: DbTx, actor: Actor, proposal: { id: number; estateId: number }) {
+  if (actor.role !== 'resident') return { keys: [] as string[], reason: 'notResident' as const };
+  if (actor.isTenant) return { keys: [] as string[], reason: 'tenant' as const };
+  // until the property or committee has approved the registration, nobody votes under this account
+  if (!actor.verified) return { keys: [] as string[], reason: 'unverified' as const };
+  const ownerId = await ownerIdOfUser(db, actor.userId, proposal.estateId);
+  if (ownerId === null) return { keys: [] as string[], reason: 'notLinked' as const };
+  const rows = await db.voteUnit.findMany({
+    where: { proposalId: proposal.id, voterKey: { contains: `o:${ownerId}` } },
+    select: { voterKey: true },
+  });
+  const keys = [...new Set(rows.map((r) => r.voterKey))].filter((k) => keyIncludesOwner(k, ownerId)).sort();
+  return { keys, reason: keys.length > 0 ? null : ('notInElectorate' as const) };
+}
+
+/** Linked, active resident accounts of every owner in the electorate (who is told about the vote). */
+export async function electorateUsers(tx: DbTx, proposalId: number, onlyKeys?: Set<string>): Promise<number[]> {
+  const rows = await tx.voteUnit.findMany({ where: { proposalId }, select: { voterKey: true }, distinct: ['voterKey'] });
+  const ownerIds = new Set<number>();
+  for (const r of rows) {
+    if (onlyKeys && !onlyKeys.has(r.voterKey)) continue;
+    for (const id of ownerIdsOf(r.voterKey)) ownerIds.add(id);
+  }
+  return activeOwnerAccounts(tx, [...ownerIds]);
+}
+
+export async function tallyOf(db: DbTx, proposal: { id: number; matter: string }): Promise<VoteTally> {
+  const [units, ballots] = await Promise.all([
+    db.voteUnit.findMany({ where: { proposalId: proposal.id }, select: { unitId: true, areaCentiM2: true, voterKey: true } }),
+    db.ballot.findMany({ where: { proposalId: proposal.id }, select: { voterKey: true, choice: true } }),
+  ]);
+  return tallyVote(
+    units.map((u) => ({ unitId: String(u.unitId), areaCentiM2: u.areaCentiM2, voterKey: u.voterKey })),
+    ballots.map((b) => ({ voterKey: b.voterKey, choice: b.choice as VoteChoice })),
+    proposal.matter as VoteMatter,
+  );
+}
+
+/**
+ * Writes the electorate of a proposal being opened: one VoteUnit per unit of the scope buildings (or
+ * the whole estate) with its area and voter key as they are now. Later roster edits do not touch it.
+ */
+export async function snapshotElectorate(tx: DbTx, proposal: { id: number; estateId: number; scope: string }): Promise<number> {
+  const id = proposal.id;
+  const scopeBuildings = await tx.fundProposalBuilding.findMany({ where: { proposalId: id }, select: { buildingId: true } });
+  const [units, links] = await Promise.all([
+    unitsOfEstate(tx, proposal.estateId, proposal.scope === 'estate' ? null : scopeBuildings.map((b) => b.buildingId)),
+    ownerLinksOfEstate(tx, proposal.estateId),
+  ]);
+  if (units.length === 0) throw new Conflict('votes.errors.emptyElectorate');
+  const ownersOf = ownersByUnit(links);
+  await tx.voteUnit.createMany({
+    data: units.map((u) => {
+      const owners = (ownersOf.get(u.id) ?? []).map((link) => link.owner).sort((a, b) => a.id - b.id);
+      return {
+        proposalId: id,
+        unitId: u.id,
+        areaCentiM2: u.areaCentiM2,
+        voterKey: voterKeyOf({ unitId: u.id, developerUnsold: u.developerUnsold, owners }),
+        buildingName: u.building.name,
+        floor: u.floor,
+        room: u.room,
+        entrance: u.entrance,
+        ownerNames: owners.map((o) => o.name).join('、'),
+      };
+    }),
+  });
+  return units.length;
+}
