@@ -10,7 +10,7 @@ import {
   moveAgendaItem,
   recordAttendance,
   recordDecision,
-} from '../modules/meetings/service.ts';
+} from '../modules/meetings/index.ts';
 
 export interface DemoMeetingsContext {
   now: Date;
@@ -28,6 +28,8 @@ export interface DemoMeetingsContext {
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
+/** The audit log's "from where" for what the seed does: no request, so no address. */
+const SEEDED = { ip: '' };
 
 /** A Shanghai wall-clock time `days` from `from`, at hh:mm, as the convene form sends it. */
 function at(from: Date, days: number, hhmm: string): string {
@@ -60,11 +62,12 @@ export async function seedDemoMeetings(tx: DbTx, ctx: DemoMeetingsContext): Prom
       participantIds: [users.community.id, users.property.id, users.committee.id, users.resident.id].map(String),
     },
     convenedAt,
+    SEEDED,
   );
   const meeting = await tx.meeting.findUniqueOrThrow({ where: { id: held.meetingId } });
   const roofItem = await tx.agendaItem.findFirstOrThrow({ where: { meetingId: meeting.id, issueId: roof.id } });
   // The roof is what the meeting was called for: it goes first.
-  for (let i = 1; i < roofItem.position; i++) await moveAgendaItem(tx, staff, meeting.id, roofItem.id, 'up');
+  for (let i = 1; i < roofItem.position; i++) await moveAgendaItem(tx, staff, meeting.id, roofItem.id, 'up', convenedAt);
 
   const during = new Date(meeting.startsAt.getTime() + 10 * MINUTE);
   await recordAttendance(
@@ -81,9 +84,18 @@ export async function seedDemoMeetings(tx: DbTx, ctx: DemoMeetingsContext): Prom
       ].join('\n'),
     },
     during,
+    SEEDED,
   );
   const decidedAt = new Date(meeting.startsAt.getTime() + 60 * MINUTE);
-  await recordDecision(tx, staff, meeting.id, roofItem.id, { kind: 'open_vote', party: '', dueAt: '', reason: '', amount: '386000' }, decidedAt);
+  await recordDecision(
+    tx,
+    staff,
+    meeting.id,
+    roofItem.id,
+    { kind: 'open_vote', party: '', dueAt: '', reason: '', amount: '386000' },
+    decidedAt,
+    SEEDED,
+  );
   const others = await tx.agendaItem.findMany({ where: { meetingId: meeting.id, id: { not: roofItem.id } } });
   const deferReasons: [string, string][] = [
     ['草坪', '改变共有部分用途分歧较大，先由业委会征求全体业主意见'],
@@ -91,7 +103,15 @@ export async function seedDemoMeetings(tx: DbTx, ctx: DemoMeetingsContext): Prom
   ];
   for (const item of others) {
     const reason = deferReasons.find(([word]) => item.title.includes(word))?.[1] ?? '';
-    await recordDecision(tx, staff, meeting.id, item.id, { kind: 'defer', party: '', dueAt: '', reason, amount: '' }, decidedAt);
+    await recordDecision(
+      tx,
+      staff,
+      meeting.id,
+      item.id,
+      { kind: 'defer', party: '', dueAt: '', reason, amount: '' },
+      decidedAt,
+      SEEDED,
+    );
   }
   const quote = await addActionItem(
     tx,
@@ -107,7 +127,7 @@ export async function seedDemoMeetings(tx: DbTx, ctx: DemoMeetingsContext): Prom
     { ownerId: String(users.committee.id), title: '组织5号楼业主表决，对有异议的业主入户讲解', dueAt: at(now, 5, '18:00') },
     decidedAt,
   );
-  await applyMinutes(tx, staff, meeting.id, new Date(meeting.endsAt.getTime() - 5 * MINUTE));
+  await applyMinutes(tx, staff, meeting.id, new Date(meeting.endsAt.getTime() - 5 * MINUTE), SEEDED);
   await completeActionItem(tx, staff, meeting.id, quote.id, new Date(now.getTime() - 2.5 * DAY));
 
   // ── next week's regular monthly meeting, with the issues still waiting proposed on its agenda ──
@@ -124,6 +144,7 @@ export async function seedDemoMeetings(tx: DbTx, ctx: DemoMeetingsContext): Prom
       participantIds: [users.community.id, users.property.id, users.committee.id, users.resident2.id].map(String),
     },
     now,
+    SEEDED,
   );
-  await addFreeItem(tx, staff, upcoming.meetingId, '物业费收支年度公示方案');
+  await addFreeItem(tx, staff, upcoming.meetingId, '物业费收支年度公示方案', now);
 }

@@ -1,6 +1,6 @@
 import type { DbTx } from '../plugins/db.ts';
-import { closeProposalTx, snapshotElectorate } from '../modules/votes/service.ts';
-import { publishNotice } from '../modules/notices/service.ts';
+import { closeProposal, snapshotElectorate } from '../modules/votes/index.ts';
+import { publishNotice } from '../modules/notices/index.ts';
 import { formatFen } from '../domain/money.ts';
 import { translate } from '../i18n/index.ts';
 import { keyIncludesOwner } from '../domain/voter-keys.ts';
@@ -9,7 +9,7 @@ import type { VoteChoice } from '../domain/vote-tally.ts';
 const DAY = 86_400_000;
 
 /**
- * The fund-use part of the demo story (DOMAIN.md): the roof vote of building 5 is open, with ballots
+ * The fund-use part of the demo story (docs/domain.md, The demo story): the roof vote of building 5 is open, with ballots
  * cast online and recorded door to door by 陈志强 but the two-thirds participation not yet reached, so
  * the demo committee can record the last visits and close it. 王秀英 (the demo resident, 601) is linked
  * to her owner record and has not voted yet. A past, passed vote for the lifts of buildings 2 and 3
@@ -29,7 +29,10 @@ export async function seedDemoVotes(tx: DbTx, ctx: { now: Date }): Promise<void>
   if (!roof || roof.state !== 'awaiting_vote') return;
   const building5 = await tx.building.findFirst({ where: { estateId: estate.id, name: '5号楼' } });
   if (!building5) return;
-  const decision = await tx.decision.findFirst({ where: { kind: 'open_vote', agendaItem: { issueId: roof.id } }, orderBy: { id: 'desc' } });
+  const decision = await tx.decision.findFirst({
+    where: { kind: 'open_vote', agendaItem: { issueId: roof.id } },
+    orderBy: { id: 'desc' },
+  });
   const openedAt = new Date(now.getTime() - 3 * DAY);
   const proposal = await tx.fundProposal.create({
     data: {
@@ -53,9 +56,14 @@ export async function seedDemoVotes(tx: DbTx, ctx: { now: Date }): Promise<void>
   });
   await snapshotElectorate(tx, proposal);
 
-  const units = await tx.voteUnit.findMany({ where: { proposalId: proposal.id }, orderBy: [{ floor: 'desc' }, { entrance: 'asc' }, { room: 'asc' }] });
+  const units = await tx.voteUnit.findMany({
+    where: { proposalId: proposal.id },
+    orderBy: [{ floor: 'desc' }, { entrance: 'asc' }, { room: 'asc' }],
+  });
   const residentOwner = await tx.owner.findFirst({ where: { userId: resident.id } });
-  const keys = [...new Set(units.map((u) => u.voterKey))].filter((k) => !(residentOwner && keyIncludesOwner(k, residentOwner.id)));
+  const keys = [...new Set(units.map((u) => u.voterKey))].filter(
+    (k) => !(residentOwner && keyIncludesOwner(k, residentOwner.id)),
+  );
   const heads = keys.length + (residentOwner ? 1 : 0);
   // Participation stays below two thirds: a handful of visits are still to be made.
   const voting = keys.slice(0, Math.max(0, Math.ceil((heads * 2) / 3) - 5));
@@ -101,13 +109,27 @@ export async function seedDemoVotes(tx: DbTx, ctx: { now: Date }): Promise<void>
       },
     });
     await tx.ballotChange.create({
-      data: { ballotId: ballot.id, proposalId: proposal.id, voterKey, fromChoice: null, toChoice: choice, channel, actorId, recorderName: recorded ? '陈志强' : '', createdAt: castAt },
+      data: {
+        ballotId: ballot.id,
+        proposalId: proposal.id,
+        voterKey,
+        fromChoice: null,
+        toChoice: choice,
+        channel,
+        actorId,
+        recorderName: recorded ? '陈志强' : '',
+        createdAt: castAt,
+      },
     });
   }
-  const linked = await tx.owner.findMany({ where: { userId: { not: null }, estateId: estate.id }, select: { id: true, userId: true } });
+  const linked = await tx.owner.findMany({
+    where: { userId: { not: null }, estateId: estate.id },
+    select: { id: true, userId: true },
+  });
   const notified = new Set<number>();
   for (const owner of linked) {
-    if (!units.some((u) => keyIncludesOwner(u.voterKey, owner.id)) || owner.userId === null || notified.has(owner.userId)) continue;
+    if (!units.some((u) => keyIncludesOwner(u.voterKey, owner.id)) || owner.userId === null || notified.has(owner.userId))
+      continue;
     notified.add(owner.userId);
     await tx.notification.create({
       data: {
@@ -146,20 +168,42 @@ async function seedPastLiftVote(tx: DbTx, estateId: number, committeeId: number,
     },
   });
   await snapshotElectorate(tx, proposal);
-  const keys = [...new Set((await tx.voteUnit.findMany({ where: { proposalId: proposal.id }, orderBy: { unitId: 'asc' } })).map((u) => u.voterKey))];
+  const keys = [
+    ...new Set(
+      (await tx.voteUnit.findMany({ where: { proposalId: proposal.id }, orderBy: { unitId: 'asc' } })).map((u) => u.voterKey),
+    ),
+  ];
   const voting = keys.slice(0, Math.ceil((keys.length * 4) / 5));
   for (const [i, voterKey] of voting.entries()) {
     const choice: VoteChoice = i % 6 === 5 ? 'disagree' : i % 10 === 3 ? 'abstain' : 'agree';
     const castAt = new Date(openedAt.getTime() + (i + 1) * 3 * 3_600_000);
     const channel = i % 3 === 0 ? 'paper' : 'door_to_door';
     const ballot = await tx.ballot.create({
-      data: { proposalId: proposal.id, voterKey, choice, channel, recordedById: committeeId, recorderName: '陈志强', castAt, updatedAt: castAt },
+      data: {
+        proposalId: proposal.id,
+        voterKey,
+        choice,
+        channel,
+        recordedById: committeeId,
+        recorderName: '陈志强',
+        castAt,
+        updatedAt: castAt,
+      },
     });
     await tx.ballotChange.create({
-      data: { ballotId: ballot.id, proposalId: proposal.id, voterKey, toChoice: choice, channel, actorId: committeeId, recorderName: '陈志强', createdAt: castAt },
+      data: {
+        ballotId: ballot.id,
+        proposalId: proposal.id,
+        voterKey,
+        toChoice: choice,
+        channel,
+        actorId: committeeId,
+        recorderName: '陈志强',
+        createdAt: castAt,
+      },
     });
   }
-  const { passed } = await closeProposalTx(tx, 'system', proposal.id, closedAt);
+  const { passed } = await closeProposal(tx, 'system', proposal.id, closedAt);
   if (!passed) return;
   const spending: [number, string, number][] = [
     [7_560_000, '电梯主板四块及安装（首期 60%）', 40],
@@ -169,12 +213,19 @@ async function seedPastLiftVote(tx: DbTx, estateId: number, committeeId: number,
   for (const [amountFen, note, daysAgo] of spending) {
     const at = new Date(now.getTime() - daysAgo * DAY);
     spent += amountFen;
-    await tx.fundLedgerEntry.create({ data: { estateId, proposalId: proposal.id, kind: 'spent', amountFen, note, recordedById: committeeId, createdAt: at } });
+    await tx.fundLedgerEntry.create({
+      data: { estateId, proposalId: proposal.id, kind: 'spent', amountFen, note, recordedById: committeeId, createdAt: at },
+    });
     await publishNotice(tx, {
       estateId,
       kind: 'fund_use',
       title: translate('zh-CN', 'ledger.notice.title', { title: proposal.title }),
-      body: translate('zh-CN', 'ledger.notice.body', { title: proposal.title, amount: formatFen(amountFen), note, remaining: formatFen(proposal.amountFen - spent) }),
+      body: translate('zh-CN', 'ledger.notice.body', {
+        title: proposal.title,
+        amount: formatFen(amountFen),
+        note,
+        remaining: formatFen(proposal.amountFen - spent),
+      }),
       proposalId: proposal.id,
       createdById: committeeId,
       publishedAt: at,
