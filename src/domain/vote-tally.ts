@@ -13,6 +13,8 @@
  *   developer's unsold units count as one person together. The caller expresses both by giving those
  *   units the same voterKey.
  * - Abstentions participate but do not approve.
+ * - Every unit of the electorate has a recorded exclusive area (> 0) and there is at least one unit;
+ *   otherwise there is no lawful tally and tallyVote throws VoteInputError (see electorateProblems).
  *
  * All comparisons are cross-multiplied in BigInt: an area sum times 3 or 4 may exceed 2^53 and a
  * floating-point ratio could put a vote that sits exactly on a bound on the wrong side.
@@ -24,7 +26,7 @@ export type VoteMatter = (typeof MATTERS)[number];
 export const VOTE_CHOICES = ['agree', 'disagree', 'abstain'] as const;
 export type VoteChoice = (typeof VOTE_CHOICES)[number];
 
-export type VoteThreshold = 'majority' | 'three_quarters';
+type VoteThreshold = 'majority' | 'three_quarters';
 
 export interface VoteUnit {
   readonly unitId: string;
@@ -67,7 +69,7 @@ export interface VoteTally {
    * so the units actually canvassed must cover both. Because agreeing newcomers also participate,
    * the vote passes once newcomers cover max(participation, approval) on each basis. While nobody has
    * voted, the 3/4 conditions hold vacuously (0 >= 0) and their figures are 0: the participation
-   * figures carry the need. For an empty electorate every figure is 0 although nothing can be reached.
+   * figures carry the need.
    */
   readonly needed: {
     readonly participationArea: number;
@@ -77,15 +79,38 @@ export interface VoteTally {
   };
 }
 
-/** Thrown for inputs that are well-typed but inconsistent: the same unit twice, two ballots for one voter. */
+/**
+ * Thrown for inputs that are well-typed but cannot make a lawful tally: the same unit twice, two ballots
+ * for one voter, a unit without a recorded area (zero or negative), or an electorate with no unit.
+ */
 export class VoteInputError extends Error {
   override readonly name = 'VoteInputError';
   constructor(
-    readonly code: 'duplicate_unit' | 'duplicate_ballot',
+    readonly code: 'duplicate_unit' | 'duplicate_ballot' | 'unit_without_area' | 'empty_electorate',
     message: string,
   ) {
     super(message);
   }
+}
+
+/** Why a unit cannot enter an electorate. */
+export type ElectorateProblem = { readonly unitId: string; readonly problem: 'no_area' | 'area_not_integer' };
+
+/**
+ * The units that cannot enter an electorate, in the given order, so that opening a vote can list the units
+ * to fix. A unit's exclusive area decides its weight (SPC interpretation art. 8: the property register,
+ * else the survey, else the sale contract); a unit without one (0, negative) would count as a head but
+ * weigh nothing, which skews the area basis and, with every area 0, makes `0 >= 0` hold vacuously on it.
+ * An area that is not a safe integer of 0.01 m² (fractional, NaN, Infinity) is a data error, listed too.
+ * An empty list means the electorate may be snapshotted (an empty electorate is refused separately).
+ */
+export function electorateProblems(units: readonly Pick<VoteUnit, 'unitId' | 'areaCentiM2'>[]): ElectorateProblem[] {
+  const problems: ElectorateProblem[] = [];
+  for (const { unitId, areaCentiM2: area } of units) {
+    if (typeof area !== 'number' || !Number.isSafeInteger(area)) problems.push({ unitId, problem: 'area_not_integer' });
+    else if (area <= 0) problems.push({ unitId, problem: 'no_area' });
+  }
+  return problems;
 }
 
 const THRESHOLD_BY_MATTER: Readonly<Record<VoteMatter, VoteThreshold>> = {
@@ -154,11 +179,7 @@ interface Bucket {
   headcount: bigint;
 }
 
-export function tallyVote(
-  units: readonly VoteUnit[],
-  ballots: readonly VoteBallot[],
-  matter: VoteMatter,
-): VoteTally {
+export function tallyVote(units: readonly VoteUnit[], ballots: readonly VoteBallot[], matter: VoteMatter): VoteTally {
   const threshold = thresholdFor(matter);
 
   // Electorate: each voter's whole area, summed over their units.
@@ -168,15 +189,24 @@ export function tallyVote(
     const unitId = requireKey(unit.unitId, 'unitId');
     const voterKey = requireKey(unit.voterKey, `voterKey of unit ${unitId}`);
     const area = unit.areaCentiM2;
-    if (typeof area !== 'number' || !Number.isSafeInteger(area) || area < 0) {
-      throw new RangeError(`areaCentiM2 of unit ${unitId} must be a non-negative safe integer, got ${String(area)}`);
+    if (typeof area !== 'number' || !Number.isSafeInteger(area)) {
+      throw new RangeError(`areaCentiM2 of unit ${unitId} must be a safe integer, got ${String(area)}`);
     }
+    // A unit without an area weighs nothing on the area basis; see electorateProblems.
+    if (area <= 0)
+      throw new VoteInputError(
+        'unit_without_area',
+        `unit ${unitId} has no recorded area (${area}); it cannot enter an electorate`,
+      );
     // A unit listed twice would count its area twice.
     if (seenUnits.has(unitId)) throw new VoteInputError('duplicate_unit', `unit ${unitId} is listed twice in the electorate`);
     seenUnits.add(unitId);
     areaByVoter.set(voterKey, (areaByVoter.get(voterKey) ?? 0n) + BigInt(area));
   }
 
+  // With nobody entitled to vote the quorum would hold vacuously (0 >= 0): there is nothing to decide.
+  if (areaByVoter.size === 0)
+    throw new VoteInputError('empty_electorate', 'the electorate has no unit; there is nothing to tally');
   let totalArea = 0n;
   for (const area of areaByVoter.values()) totalArea += area;
   const totalHeadcount = BigInt(areaByVoter.size);
@@ -194,7 +224,10 @@ export function tallyVote(
     }
     // Checked before the electorate filter: two ballots for one key is a caller bug wherever the key is.
     if (seenBallots.has(voterKey)) {
-      throw new VoteInputError('duplicate_ballot', `two ballots for voterKey ${voterKey}; a voter casts one ballot covering all their units`);
+      throw new VoteInputError(
+        'duplicate_ballot',
+        `two ballots for voterKey ${voterKey}; a voter casts one ballot covering all their units`,
+      );
     }
     seenBallots.add(voterKey);
     const area = areaByVoter.get(voterKey);
@@ -207,16 +240,11 @@ export function tallyVote(
   const participatingArea = agree.area + disagree.area + abstain.area;
   const participatingHeadcount = agree.headcount + disagree.headcount + abstain.headcount;
 
-  // With nobody entitled to vote, 0 >= 0 would make the quorum hold vacuously; there is no decision.
-  const quorumReached =
-    totalHeadcount > 0n &&
-    reaches(participatingArea, totalArea, QUORUM) &&
-    reaches(participatingHeadcount, totalHeadcount, QUORUM);
+  // Every voter has a positive area and there is at least one (checked above), so neither total is 0.
+  const quorumReached = reaches(participatingArea, totalArea, QUORUM) && reaches(participatingHeadcount, totalHeadcount, QUORUM);
   const rule = APPROVAL[threshold];
   const approved =
-    quorumReached &&
-    reaches(agree.area, participatingArea, rule) &&
-    reaches(agree.headcount, participatingHeadcount, rule);
+    quorumReached && reaches(agree.area, participatingArea, rule) && reaches(agree.headcount, participatingHeadcount, rule);
 
   const n = (value: bigint, what: string) => toSafeNumber(value, what);
   return {
@@ -238,6 +266,31 @@ export function tallyVote(
       participationHeadcount: n(neededToReach(participatingHeadcount, totalHeadcount, QUORUM), 'needed.participationHeadcount'),
       approvalArea: n(neededAgreeing(agree.area, participatingArea, rule), 'needed.approvalArea'),
       approvalHeadcount: n(neededAgreeing(agree.headcount, participatingHeadcount, rule), 'needed.approvalHeadcount'),
+    },
+  };
+}
+
+interface BasisFlags {
+  readonly area: boolean;
+  readonly headcount: boolean;
+}
+
+/**
+ * Which conditions of a tally hold, on each basis: the quorum (2/3 of the electorate) and the approval
+ * (of the participating, by the tally's threshold). `tally.approved` is all four together. Used to say
+ * why a vote failed, or how it could still fail.
+ */
+export function conditionsOf(tally: VoteTally): { readonly quorum: BasisFlags; readonly approval: BasisFlags } {
+  const b = (value: number) => BigInt(value);
+  const rule = APPROVAL[tally.threshold];
+  return {
+    quorum: {
+      area: reaches(b(tally.participatingArea), b(tally.totalArea), QUORUM),
+      headcount: reaches(b(tally.participatingHeadcount), b(tally.totalHeadcount), QUORUM),
+    },
+    approval: {
+      area: reaches(b(tally.agreeArea), b(tally.participatingArea), rule),
+      headcount: reaches(b(tally.agreeHeadcount), b(tally.participatingHeadcount), rule),
     },
   };
 }

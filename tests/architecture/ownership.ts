@@ -39,6 +39,8 @@ export const MODEL_OWNERS: Record<string, string> = {
   agendaItem: 'meetings',
   decision: 'meetings',
   actionItem: 'meetings',
+  attendanceMark: 'meetings',
+  meetingVerdict: 'meetings',
   // fund votes and the ledger
   fundProposal: 'votes',
   fundProposalBuilding: 'votes',
