@@ -67,6 +67,8 @@ export function formatDuration(minutes: number, locale: Locale): string {
 
 export interface DefaultCategory extends CategoryDeadlines {
   readonly code: string;
+  /** The party a new issue of this category is proposed for. */
+  readonly defaultParty: 'property' | 'committee' | 'community';
   readonly nameZh: string;
   readonly nameEn: string;
   /** Emergencies are shown first in every queue and may use the maintenance fund without a vote. */
@@ -111,9 +113,17 @@ const CATEGORY_ROWS: ReadonlyArray<readonly [string, string, string, boolean, Ca
   ['other', '其他', 'Other', false, HOURS.ordinary],
 ];
 
+/** Fund disputes go to the owners' committee, security and noise to the community; the rest to the property. */
+const DEFAULT_PARTIES: Readonly<Record<string, DefaultCategory['defaultParty']>> = {
+  fund_dispute: 'committee',
+  security: 'community',
+  noise: 'community',
+};
+
 export const DEFAULT_CATEGORIES: readonly DefaultCategory[] = CATEGORY_ROWS.map(
   ([code, nameZh, nameEn, emergency, hours], index) => ({
     code,
+    defaultParty: DEFAULT_PARTIES[code] ?? 'property',
     nameZh,
     nameEn,
     emergency,

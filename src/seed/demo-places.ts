@@ -19,7 +19,6 @@ const GONGJIAWAN_BUILDINGS: [string, number, number][] = [
   ['3栋', 1, 7],
 ];
 
-const DEFAULT_PARTY: Record<string, string> = { fund_dispute: 'committee', security: 'community', noise: 'community' };
 
 export interface DemoUnit {
   id: number;
@@ -42,11 +41,7 @@ export interface DemoPlaces {
 }
 
 export async function seedDemoPlaces(tx: DbTx, random: DemoRandom): Promise<DemoPlaces> {
-  for (const c of DEFAULT_CATEGORIES) {
-    await tx.category.create({
-      data: { ...c, defaultParty: DEFAULT_PARTY[c.code] ?? 'property' },
-    });
-  }
+  for (const c of DEFAULT_CATEGORIES) await tx.category.create({ data: c });
   const categories = await tx.category.findMany();
   const category = (code: string) => {
     const found = categories.find((c) => c.code === code);

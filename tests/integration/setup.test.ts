@@ -108,6 +108,10 @@ describe('first start: the one-time setup link', () => {
     const audit = await t.app.db.auditEntry.findFirstOrThrow({ where: { action: 'setup.admin' } });
     expect(audit.actorId).toBe(admin.id);
     expect(JSON.parse(audit.afterJson)).toMatchObject({ username: 'chief', role: 'admin' });
+    // the shared categories come with the install, so the first resident can file before any configuration
+    const categories = await t.app.db.category.findMany({ where: { communityId: null } });
+    expect(categories.length).toBeGreaterThanOrEqual(10);
+    expect(categories.find((c) => c.code === 'lift_entrapment')?.responseHours).toBe(2);
     // used: a second visit is a 404, and nobody else can use it
     expect((await new Client(t.app).get(pathOf(link!.url))).statusCode).toBe(404);
     const again = new Client(t.app);

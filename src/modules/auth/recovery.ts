@@ -3,6 +3,7 @@ import { hashPassword } from '../../lib/password.ts';
 import { normalizeMainlandMobile } from '../../domain/phone.ts';
 import { ValidationFailed, type FieldError } from '../../errors.ts';
 import { recordAudit, type AuditWho } from '../audit/index.ts';
+import { ensureDefaultCategories } from '../places/index.ts';
 import { newPasswordErrors } from './service.ts';
 import { consumeToken, issueToken, type IssuedToken } from './tokens.ts';
 import { accountKey, clearThrottle } from './throttle.ts';
@@ -92,6 +93,8 @@ export async function createFirstAdmin(
     select: { id: true },
   });
   await tx.accountToken.update({ where: { id: tokenId }, data: { userId: user.id } });
+  // the shared categories with their default deadlines, so residents can file from day one
+  await ensureDefaultCategories(tx);
   await recordAudit(tx, {
     who: { userId: user.id, displayName: form.displayName, role: 'admin' },
     ip,

@@ -20,3 +20,4 @@ export { allCommunities } from './queries.ts';
 // Administration of places (issue #9): the routes, and the per-estate settings other modules read.
 export { default as placesRoutes } from './routes.ts';
 export { estateSettings, estateContacts, type EstateSettings } from './admin-queries.ts';
+export { ensureDefaultCategories } from './default-categories.ts';
