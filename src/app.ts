@@ -12,6 +12,7 @@ import staticPlugin from './plugins/static.ts';
 import viewsPlugin from './plugins/views.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import errorsPlugin from './plugins/errors.ts';
+import { loggerOptions } from './plugins/logging.ts';
 import { bufferUpload } from './plugins/uploads.ts';
 import type { ScheduledJob } from './scheduler.ts';
 import { attachmentsRoutes } from './modules/attachments/index.ts';
@@ -27,7 +28,7 @@ import { notificationsRoutes, unreadCount, jobs as notificationsJobs } from './m
 import { placesRoutes } from './modules/places/index.ts';
 import { rosterRoutes } from './modules/roster/index.ts';
 import { registrationsRoutes } from './modules/registrations/index.ts';
-import { votesRoutes, jobs as votesJobs } from './modules/votes/index.ts';
+import { votesRoutes, jobs as votesJobs, unitsLockedByOpenVotes } from './modules/votes/index.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,7 +39,8 @@ const JOBS: readonly ScheduledJob[] = [...authJobs, ...issuesJobs, ...meetingsJo
 interface BuildOptions {
   /** The clock every rule reads; tests inject their own. */
   now?: () => Date;
-  logger?: boolean | object;
+  /** false for none, or pino options (a level, a stream); the request serializer always redacts secrets. */
+  logger?: boolean | Record<string, unknown>;
 }
 
 declare module 'fastify' {
@@ -52,7 +54,7 @@ declare module 'fastify' {
 export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: loggerOptions(options.logger, config.logLevel),
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     // Ids in URLs are integers; anything else is a 404 from the schema, not a database error.
@@ -95,9 +97,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(notificationsRoutes);
   await app.register(dashboardRoutes);
   await app.register(votesRoutes);
-  await app.register(rosterRoutes);
+  await app.register(rosterRoutes, { unitsLockedByOpenVotes });
   await app.register(ledgerRoutes);
-  await app.register(placesRoutes);
+  await app.register(placesRoutes, { unitsLockedByOpenVotes });
   await app.register(auditRoutes);
   await app.register(registrationsRoutes);
 

@@ -72,6 +72,8 @@ export const ISSUE_ACTIONS = [
   'vote_passed',
   'vote_failed',
   'emergency_fund_confirmed',
+  'vote_cancelled',
+  'vote_cancelled_to_meeting',
 ] as const;
 export type IssueAction = (typeof ISSUE_ACTIONS)[number];
 
@@ -159,6 +161,10 @@ const TRANSITIONS: Readonly<Record<IssueState, Readonly<Partial<Record<IssueActi
     vote_failed: { by: 'system', to: 'awaiting_meeting' },
     // The caller checks that the category is an emergency one (维修资金管理办法: 危及房屋安全).
     emergency_fund_confirmed: { by: 'system', to: 'in_progress' },
+    // A cancelled vote returns the issue to where it came from (FundProposal.returnIssueState): the
+    // assigned party's work (drafted from in_progress) or the joint meeting (opened by its decision).
+    vote_cancelled: { by: 'system', to: 'in_progress' },
+    vote_cancelled_to_meeting: { by: 'system', to: 'awaiting_meeting' },
   },
   resolved: {
     confirm: { by: 'reporter', to: 'closed' },
@@ -230,6 +236,8 @@ const REQUIRED_FIELDS: Readonly<Record<IssueAction, readonly TransitionField[]>>
   vote_passed: [],
   vote_failed: [],
   emergency_fund_confirmed: [],
+  vote_cancelled: [],
+  vote_cancelled_to_meeting: [],
 };
 
 export function requiredFields(action: IssueAction): readonly TransitionField[] {

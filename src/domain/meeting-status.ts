@@ -103,8 +103,8 @@ export function meetingTransition(
 
 /**
  * Why a meeting's decisions were held: one flag per required party that was absent when the minutes were
- * applied (the Meeting columns of the same names). All false: nothing is held. Recording attendance again
- * or applying the minutes clears them.
+ * applied (the Meeting columns of the same names). All false: nothing is held. Only applying the
+ * minutes clears them: a later correction of attendance leaves the decisions held (meeting-reapply.ts).
  */
 interface HeldParties {
   heldMissingCommunity: boolean;

@@ -27,7 +27,8 @@ export type ProposalAction = (typeof PROPOSAL_ACTIONS)[number];
 /** Every allowed move: status -> action -> new status. A move not in the table is refused. */
 const TRANSITIONS: Readonly<Record<ProposalStatus, Partial<Record<ProposalAction, ProposalStatus>>>> = {
   draft: { open: 'open', confirm_emergency: 'emergency_approved', cancel: 'cancelled' },
-  open: { pass: 'passed', fail: 'failed', confirm_emergency: 'emergency_approved' },
+  // An open vote may be cancelled with a published reason (docs/domain.md, Procedure decisions).
+  open: { pass: 'passed', fail: 'failed', confirm_emergency: 'emergency_approved', cancel: 'cancelled' },
   passed: {},
   failed: {},
   emergency_approved: {},
@@ -65,17 +66,23 @@ const STATUSES_HIDDEN_FROM_RESIDENTS: readonly ProposalStatus[] = [PROPOSAL_STAT
 /** The filter on a proposal's own columns that says which proposals an actor may see. */
 export interface ProposalVisibility {
   estateId?: { in: number[] };
-  status?: { notIn: ProposalStatus[] };
+  /** Residents: not a draft or withdrawn draft; a vote cancelled after it opened was published, so it stays. */
+  OR?: [{ status: { notIn: ProposalStatus[] } }, { status: 'cancelled'; openedAt: { not: null } }];
 }
 
 /**
  * Proposals the actor may see: those of their estates (admin: all); residents never see drafts or
- * withdrawn drafts. Everything hanging off a proposal (its quotes, its row on an issue page) is scoped
+ * withdrawn drafts (a vote cancelled after it opened was published and stays visible). Everything hanging off a proposal (its quotes, its row on an issue page) is scoped
  * by this too. Plain data on the proposal's columns, so any module can filter a relation with it.
  */
 export function visibleProposals(actor: { role: string; estateIds: readonly number[] }): ProposalVisibility {
   if (actor.role === 'admin') return {};
   const visibility: ProposalVisibility = { estateId: { in: [...actor.estateIds] } };
-  if (actor.role === 'resident') visibility.status = { notIn: [...STATUSES_HIDDEN_FROM_RESIDENTS] };
+  if (actor.role === 'resident') {
+    visibility.OR = [
+      { status: { notIn: [...STATUSES_HIDDEN_FROM_RESIDENTS] } },
+      { status: PROPOSAL_STATUS.cancelled, openedAt: { not: null } },
+    ];
+  }
   return visibility;
 }

@@ -10,6 +10,7 @@ import { messages as registrations } from './messages/registrations.ts';
 import { messages as audit } from './messages/audit.ts';
 import { messages as places } from './messages/places.ts';
 import { messages as accounts } from './messages/accounts.ts';
+import { messages as roster } from './messages/roster.ts';
 import type { Catalogue } from './types.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -37,6 +38,7 @@ const PARTS: Catalogue[] = [
   places,
   audit,
   accounts,
+  roster,
 ];
 
 function merge(parts: Catalogue[]): Record<Locale, Record<string, string>> {

@@ -80,7 +80,7 @@ export default fp<ViewsOptions>(
       this.type('text/html; charset=utf-8');
       // Pages carry personal data and a CSRF token: never kept by a shared cache or shown again from the
       // browser's cache after logout. One URL answers htmx with a fragment and browsers with a page.
-      if (!this.hasHeader('cache-control')) this.header('cache-control', 'no-store');
+      if (!this.hasHeader('cache-control')) this.header('cache-control', 'private, no-store');
       this.header('vary', 'HX-Request');
       return this.view(template, ctx);
     });

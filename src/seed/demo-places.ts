@@ -19,7 +19,6 @@ const GONGJIAWAN_BUILDINGS: [string, number, number][] = [
   ['3栋', 1, 7],
 ];
 
-
 export interface DemoUnit {
   id: number;
   buildingName: string;

@@ -117,8 +117,10 @@ describe('community staff run a joint meeting', () => {
     await Promise.all([page.waitForURL(/saved=1/), item.locator('button[type=submit]', { hasText: '保存决定' }).click()]);
     await waitForText(page.locator('#agenda'), '交由责任方办理');
 
-    // apply the minutes
-    await Promise.all([page.waitForURL(/applied=1/), page.click('#apply button[type=submit]')]);
+    // apply the minutes: the confirmation page says what will happen, its form applies them
+    await Promise.all([page.waitForURL(/\/apply$/), page.click('#apply a.button')]);
+    await waitForText(page.locator('main'), '交由物业办理');
+    await Promise.all([page.waitForURL(/applied=1/), page.click('form[action$="/apply"] button[type=submit]')]);
     await waitForText(page.locator('[role=status]'), '会议决定已应用');
 
     // the issue moved, and its page shows the meeting it went through

@@ -41,7 +41,7 @@ beforeAll(async () => {
     buildingIds: [String(w.buildingA.id)],
     amount: '386,000.00',
     opensAt: '',
-    closesAt: formatShanghaiLocal(new Date(Date.now() + 3 * DAY)),
+    closesAt: formatShanghaiLocal(new Date(Date.now() + 8 * DAY)), // at least the estate's 7-day minimum
   });
   expect(vote.statusCode, vote.body.slice(0, 500)).toBe(303);
   const voteId = Number(/\/votes\/(\d+)/.exec(String(vote.headers.location))?.[1]);

@@ -5,6 +5,7 @@ import { browserLogin, launchBrowser, startServer, watchConsole } from '../helpe
 import { makeWorld, type World } from '../helpers/world.ts';
 import { makeIssue, seedOwners, type Owners } from '../integration/votes-fixtures.ts';
 import { formatShanghaiLocal } from '../../src/domain/deadlines.ts';
+import { IMAGES } from '../helpers/client.ts';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let chromium: Awaited<ReturnType<typeof launchBrowser>>;
@@ -51,12 +52,12 @@ describe('the building-5 roof vote', () => {
     ]);
     expect(await seriousViolations(committee)).toEqual([]);
     await committee.fill('#f-fundAmount', '38.6万');
-    await committee.fill('#f-fundClosesAt', formatShanghaiLocal(new Date(Date.now() + 3 * 86_400_000)));
+    await committee.fill('#f-fundClosesAt', formatShanghaiLocal(new Date(Date.now() + 8 * 86_400_000)));
     await committee.click('form[action="/votes"] button[type=submit]');
     await committee.waitForSelector('#err-fundAmount');
     expect(await committee.locator('#err-fundAmount').textContent()).toContain('不是有效的金额');
     await committee.fill('#f-fundAmount', '386,000');
-    await committee.fill('#f-fundClosesAt', formatShanghaiLocal(new Date(Date.now() + 3 * 86_400_000)));
+    await committee.fill('#f-fundClosesAt', formatShanghaiLocal(new Date(Date.now() + 8 * 86_400_000)));
     await submit(committee, 'form[action="/votes"]', /\/votes\/\d+$/);
     const id = Number(/\/votes\/(\d+)/.exec(committee.url())?.[1]);
     await submit(committee, `form[action="/votes/${id}/open"]`, /done=opened/);
@@ -74,7 +75,8 @@ describe('the building-5 roof vote', () => {
     const ownerProblems = watchConsole(owner);
     await browserLogin(owner, server.url, 'residenta');
     await owner.goto(`${server.url}/votes`);
-    expect(await owner.locator('.vote-needs').textContent()).toContain('5号楼顶楼屋面漏水');
+    // the title the form suggested: neutral (matter and building), not the complaint's headline
+    expect(await owner.locator('.vote-needs').textContent()).toContain('5号楼使用维修资金表决');
     await Promise.all([owner.waitForURL(/\/votes\/\d+$/), owner.click('.vote-needs a')]);
     expect(await seriousViolations(owner)).toEqual([]);
     await owner.check('#my-ballot input[name=choice][value=agree]');
@@ -87,11 +89,14 @@ describe('the building-5 roof vote', () => {
       [o.keys.couple, 'agree'],
       [o.keys.li, 'disagree'],
     ] as const) {
-      await committee.goto(`${server.url}/votes/${id}`);
-      await committee.selectOption('#f-ballotVoter', key);
+      // from the canvass list's link: the record form with the household chosen
+      await committee.goto(`${server.url}/votes/${id}/record?voter=${encodeURIComponent(key)}`);
+      expect(await committee.locator('#f-ballotVoter').inputValue()).toBe(key);
+      if (key === o.keys.zhang) expect(await seriousViolations(committee)).toEqual([]);
       await committee.check(`#record input[name=choice][value=${choice}]`);
       await committee.selectOption('#f-ballotChannel', 'door_to_door');
-      await committee.fill('#f-recorderName', '陈志强');
+      await committee.fill('#f-ballotSignedAt', formatShanghaiLocal(new Date()).slice(0, 10));
+      await committee.setInputFiles('#f-ballotEvidence', { name: '入户征询表.png', mimeType: 'image/png', buffer: IMAGES.png });
       await submit(committee, '#record form', /done=recorded/);
     }
     expect(await committee.locator('.tally-result').textContent()).toContain('目前已达到通过条件');
@@ -100,7 +105,10 @@ describe('the building-5 roof vote', () => {
     await committee.goto(`${server.url}/votes/${id}/canvass`);
     expect(await committee.locator('.canvass').textContent()).toContain('402');
 
-    await committee.goto(`${server.url}/votes/${id}`);
+    // closing asks first: every household but the developer's has voted, so no remaining ballot can
+    // change the outcome and the confirmation page allows an early close
+    await committee.goto(`${server.url}/votes/${id}/close`);
+    expect(await committee.locator('main').textContent()).toContain('不能改变结果');
     await submit(committee, `form[action="/votes/${id}/close"]`, /done=closed/);
     expect(await committee.locator('.tally-result').textContent()).toContain('表决通过');
 

@@ -265,23 +265,44 @@ describe('joint meetings in the audit log', () => {
       missing: ['committee'],
     });
 
+    // after the verdict, a change of attendance needs a reason (issue #10); the decisions stay held
     expect(
       (await staff.post(`/meetings/${id}/attendance`, { attended: everyone().map(String), minutes: '三方到会。' }, VIA_PROXY))
         .statusCode,
+    ).toBe(400);
+    await nothingWritten();
+    expect(
+      (
+        await staff.post(
+          `/meetings/${id}/attendance`,
+          { attended: everyone().map(String), minutes: '三方到会。', reason: '业委会委员实际出席，签到表漏勾' },
+          VIA_PROXY,
+        )
+      ).statusCode,
     ).toBe(303);
     const second = await theEntry('meeting.attendance');
     expect(second.before).toMatchObject({ status: 'held', attended: attendance(present) });
-    expect(second.after).toMatchObject({ status: 'held', attended: attendance(everyone()) });
+    expect(second.after).toMatchObject({
+      status: 'held',
+      attended: attendance(everyone()),
+      reason: '业委会委员实际出席，签到表漏勾',
+    });
+    expect(second.note).toBe('业委会委员实际出席，签到表漏勾');
 
-    expect((await staff.post(`/meetings/${id}/apply`, {}, VIA_PROXY)).statusCode).toBe(303);
+    // re-applying the held decisions needs a reason of its own
+    expect((await staff.post(`/meetings/${id}/apply`, {}, VIA_PROXY)).statusCode).toBe(400);
+    await nothingWritten();
+    expect((await staff.post(`/meetings/${id}/apply`, { reason: '签到表核对无误，依法应用' }, VIA_PROXY)).statusCode).toBe(303);
     const applied = await theEntry('meeting.apply');
     expectActor(applied, u().community);
-    expect(applied.before).toEqual({ status: 'held', missing: [] });
+    expect(applied.note).toBe('签到表核对无误，依法应用');
+    expect(applied.before).toEqual({ status: 'held', missing: ['committee'] });
     expect(applied.after).toEqual({
       status: 'closed',
       outcome: 'applied',
       applied: [{ agendaItemId: item.id, issueId: issue.id, action: 'meeting_assign' }],
       missing: [],
+      reason: '签到表核对无误，依法应用',
     });
 
     // applying again is refused (409) and logs nothing
@@ -331,7 +352,7 @@ describe('fund votes and ballots in the audit log', () => {
     buildingIds: [String(w.buildingA.id)],
     amount: '386,000.00',
     opensAt: '',
-    closesAt: '2026-11-23T18:00',
+    closesAt: '2026-11-28T18:00', // the estate's minimum voting period is 7 days
     ...overrides,
   });
 
@@ -342,7 +363,7 @@ describe('fund votes and ballots in the audit log', () => {
     return Number(/\/votes\/(\d+)/.exec(String(res.headers.location))?.[1]);
   }
 
-  async function open(committee: Client, title: string, closesAt = '2026-11-23T18:00') {
+  async function open(committee: Client, title: string, closesAt = '2026-11-28T18:00') {
     const id = await draft(committee, { title, closesAt });
     await committee.get(`/votes/${id}`);
     await markLog();
@@ -389,7 +410,14 @@ describe('fund votes and ballots in the audit log', () => {
     expectActor(cast, w.users.residentA);
     expect(cast).toMatchObject({ ...inEstateA(), entityType: 'ballot' });
     expect(cast.before).toEqual({ proposalId: id, voterKey: o.keys.wang, choice: null, channel: null, recorder: '' });
-    expect(cast.after).toEqual({ proposalId: id, voterKey: o.keys.wang, choice: 'agree', channel: 'online', recorder: '' });
+    expect(cast.after).toEqual({
+      proposalId: id,
+      voterKey: o.keys.wang,
+      choice: 'agree',
+      channel: 'online',
+      recorder: '',
+      replaces: 'nothing',
+    });
 
     expect((await vote('disagree')).statusCode).toBe(303);
     const changed = await theEntry('ballot.cast');
@@ -404,39 +432,61 @@ describe('fund votes and ballots in the audit log', () => {
     await nothingWritten();
   });
 
-  it('a ballot recorded by the committee is logged with the voter, channel, choice and recorder', async () => {
+  it('a ballot recorded by the committee is logged with the voter, channel, choice, recorder, agent, signature date and evidence', async () => {
     const committee = await signIn('committeea');
     const id = await open(committee, '代录测试');
     await theEntry('vote.open');
-    const record = async (fields: Record<string, string>) => {
-      await committee.get(`/votes/${id}`);
+    const scan = { evidence: [{ filename: '表决票.png', contentType: 'image/png', data: IMAGES.png }] };
+    // the record form is multipart (the signed paper's scan), so it comes straight from the test client
+    const record = async (fields: Record<string, string>, files: typeof scan | Record<string, never> = scan) => {
+      await committee.get(`/votes/${id}/record`);
       await markLog();
-      return committee.post(
+      return committee.postMultipart(
         `/votes/${id}/record`,
-        { voterKey: o.keys.zhang, choice: 'agree', channel: 'paper', recorderName: '陈志强', ...fields },
-        VIA_PROXY,
+        { voterKey: o.keys.zhang, choice: 'agree', channel: 'paper', signedAt: '2026-11-20', ...fields },
+        files,
       );
     };
-    expect((await record({ recorderName: '' })).statusCode).toBe(400);
+    expect((await record({}, {})).statusCode).toBe(400);
     await nothingWritten();
 
-    expect((await record({})).statusCode).toBe(303);
+    expect((await record({ recorderName: '陈志强' })).statusCode).toBe(303);
     const recorded = await theEntry('ballot.record');
-    expectActor(recorded, w.users.committeeA);
+    expectActor(recorded, w.users.committeeA, DIRECT_IP);
     expect(recorded).toMatchObject({ ...inEstateA(), entityType: 'ballot' });
-    expect(recorded.before).toEqual({ proposalId: id, voterKey: o.keys.zhang, choice: null, channel: null, recorder: '' });
+    expect(recorded.before).toEqual({
+      proposalId: id,
+      voterKey: o.keys.zhang,
+      choice: null,
+      channel: null,
+      recorder: '',
+      agent: '',
+      signedAt: null,
+    });
     expect(recorded.after).toEqual({
       proposalId: id,
       voterKey: o.keys.zhang,
       choice: 'agree',
       channel: 'paper',
-      recorder: '陈志强',
+      recorder: w.users.committeeA.displayName,
+      agent: '',
+      signedAt: '2026-11-20 00:00',
+      evidence: 1,
+      replaces: 'nothing',
     });
 
-    expect((await record({ choice: 'abstain', channel: 'door_to_door', recorderName: '刘洋' })).statusCode).toBe(303);
+    expect((await record({ choice: 'abstain', channel: 'proxy', agentName: '刘洋', signedTime: '09:00' })).statusCode).toBe(303);
     const again = await theEntry('ballot.record');
-    expect(again.before).toMatchObject({ choice: 'agree', channel: 'paper', recorder: '陈志强' });
-    expect(again.after).toMatchObject({ choice: 'abstain', channel: 'door_to_door', recorder: '刘洋' });
+    expect(again.before).toMatchObject({ choice: 'agree', channel: 'paper', recorder: w.users.committeeA.displayName });
+    expect(again.after).toMatchObject({
+      choice: 'abstain',
+      channel: 'proxy',
+      recorder: w.users.committeeA.displayName,
+      agent: '刘洋',
+      signedAt: '2026-11-20 09:00',
+      evidence: 1,
+      replaces: 'paper',
+    });
 
     // a resident cannot record for someone
     const resident = await signIn('residenta');
@@ -464,29 +514,34 @@ describe('fund votes and ballots in the audit log', () => {
     expect((await other.post(`/votes/${id}/close`, {}, VIA_PROXY)).statusCode).toBe(404);
     await nothingWritten();
 
-    await committee.get(`/votes/${id}`);
+    // nobody has voted, so the committee closes it at its closing time (an early close is refused)
+    t.clock.now = new Date('2026-11-28T10:00:00Z');
+    const member = await signIn('committeea');
+    await member.get(`/votes/${id}/close`);
     await markLog();
-    expect((await committee.post(`/votes/${id}/close`, {}, VIA_PROXY)).statusCode).toBe(303);
+    expect((await member.post(`/votes/${id}/close`, {}, VIA_PROXY)).statusCode).toBe(303);
     const closed = await theEntry('vote.close');
     expectActor(closed, w.users.committeeA);
     expect(closed).toMatchObject({ ...inEstateA(), entityType: 'fund_proposal', entityId: String(id), note: '结束测试' });
     expect(closed.before).toEqual({ status: 'open' });
     expect(closed.after).toMatchObject({ status: 'failed', participatingHeadcount: 0, totalHeadcount: 5 });
-    expect((await committee.post(`/votes/${id}/close`, {}, VIA_PROXY)).statusCode).toBe(409);
+    expect((await member.post(`/votes/${id}/close`, {}, VIA_PROXY)).statusCode).toBe(409);
     await nothingWritten();
+    t.clock.now = START;
 
     // the other tests' votes close a day later: only this one is due
-    const due = await open(committee, '到期自动结束', '2026-11-22T18:00');
+    const due = await open(committee, '到期自动结束', '2026-11-27T18:00');
     await theEntry('vote.open');
-    expect(await closeDueVotesJob.run(t.app, new Date('2026-11-22T10:00:00Z'))).toBe(1);
+    expect(await closeDueVotesJob.run(t.app, new Date('2026-11-27T10:00:00Z'))).toBe(1);
     const byScheduler = await theEntry('vote.close');
     expect(byScheduler).toMatchObject({ actorId: null, actorName: '', ip: '', ...inEstateA(), entityId: String(due) });
-    expect(byScheduler.at.toISOString()).toBe('2026-11-22T10:00:00.000Z');
+    expect(byScheduler.at.toISOString()).toBe('2026-11-27T10:00:00.000Z');
 
     const draftId = await draft(committee, { title: '撤回测试' });
     await committee.get(`/votes/${draftId}`);
     await markLog();
-    expect((await committee.post(`/votes/${draftId}/cancel`, {}, VIA_PROXY)).statusCode).toBe(303);
+    await committee.get(`/votes/${draftId}/cancel`);
+    expect((await committee.post(`/votes/${draftId}/cancel`, { reason: '重复发起' }, VIA_PROXY)).statusCode).toBe(303);
     const withdrawn = await theEntry('vote.cancel');
     expectActor(withdrawn, w.users.committeeA);
     expect(withdrawn).toMatchObject({ ...inEstateA(), entityType: 'fund_proposal', entityId: String(draftId) });
@@ -496,25 +551,33 @@ describe('fund votes and ballots in the audit log', () => {
     await nothingWritten();
   });
 
-  it('the community’s emergency confirmation is logged once', async () => {
+  it('each step of the emergency path is logged once; a step out of order logs nothing', async () => {
     const emergency = await t.app.db.category.findFirstOrThrow({ where: { emergency: true } });
     const issue = await makeIssue(t.app.db, w, 'awaiting_vote', { code: emergency.code });
     const committee = await signIn('committeea');
-    const id = await draft(committee, { title: '外墙应急加固', issueId: String(issue.id) });
+    const id = await draft(committee, { title: '外墙应急加固', issueId: String(issue.id), closesAt: '2026-11-28T18:00' });
     const staff = await signIn('community');
-    await staff.get(`/votes/${id}`);
+    await staff.get(`/votes/${id}/emergency`);
     await markLog();
-    expect((await staff.post(`/votes/${id}/emergency`, { note: '外墙瓷砖随时可能脱落' }, VIA_PROXY)).statusCode).toBe(303);
-    const confirmed = await theEntry('vote.emergency');
+    expect((await staff.post(`/votes/${id}/emergency/confirm`, { note: '已现场核实' }, VIA_PROXY)).statusCode).toBe(409);
+    await nothingWritten();
+    await committee.get(`/votes/${id}/emergency/apply`);
+    await markLog();
+    const note = '外墙瓷砖随时可能脱落';
+    expect((await committee.post(`/votes/${id}/emergency/apply`, { note }, VIA_PROXY)).statusCode).toBe(303);
+    const applied = await theEntry('vote.emergency_apply');
+    expectActor(applied, w.users.committeeA);
+    expect(applied).toMatchObject({ ...inEstateA(), entityType: 'fund_proposal', entityId: String(id), note });
+    expect(applied.before).toEqual({ status: 'draft', emergencyAppliedAt: null });
+    expect(applied.after).toEqual({ status: 'draft', emergency: true, amount: '386,000.00', issueId: issue.id });
+    await staff.get(`/votes/${id}/emergency/confirm`);
+    await markLog();
+    expect((await staff.post(`/votes/${id}/emergency/confirm`, { note: '已现场核实' }, VIA_PROXY)).statusCode).toBe(303);
+    const confirmed = await theEntry('vote.emergency_confirm');
     expectActor(confirmed, w.users.community);
-    expect(confirmed).toMatchObject({
-      ...inEstateA(),
-      entityType: 'fund_proposal',
-      entityId: String(id),
-      note: '外墙瓷砖随时可能脱落',
-    });
-    expect(confirmed.before).toEqual({ status: 'draft' });
-    expect(confirmed.after).toEqual({ status: 'emergency_approved', amount: '386,000.00', issueId: issue.id });
+    expect(confirmed).toMatchObject({ ...inEstateA(), entityType: 'fund_proposal', entityId: String(id), note: '已现场核实' });
+    expect(confirmed.before).toEqual({ confirmedAt: null });
+    expect(confirmed.after).toEqual({ confirmedById: w.users.community.id, confirmedAt: '2026-11-20 10:00' });
   });
 });
 

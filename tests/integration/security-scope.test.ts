@@ -202,7 +202,7 @@ beforeAll(async () => {
       buildingIds: [String(w.buildingA.id)],
       amount: '1000.00',
       opensAt: '',
-      closesAt: '2026-11-23T18:00',
+      closesAt: '2026-12-23T18:00',
     });
     expect(res.statusCode, res.body.slice(0, 2000)).toBe(303);
     return Number(/\/votes\/(\d+)/.exec(String(res.headers.location))?.[1]);
@@ -561,7 +561,7 @@ const WRITES: WriteCase[] = [
       title: 'x',
       scope: 'estate',
       amount: '1',
-      closesAt: '2026-11-23T18:00',
+      closesAt: '2026-12-23T18:00',
     }),
   },
   { what: 'open a vote', who: 'committeeb', url: () => `/votes/${ids.draft}/open` },
@@ -596,14 +596,27 @@ const WRITES: WriteCase[] = [
   {
     what: 'confirm an emergency',
     who: 'community2',
-    url: () => `/votes/${ids.open}/emergency`,
+    url: () => `/votes/${ids.open}/emergency/confirm`,
     form: async () => ({ note: 'x' }),
   },
   {
     what: 'confirm an emergency',
     who: 'committeea',
-    url: () => `/votes/${ids.open}/emergency`,
+    url: () => `/votes/${ids.open}/emergency/confirm`,
     form: async () => ({ note: 'x' }),
+  },
+  {
+    what: 'apply for emergency use',
+    who: 'community',
+    url: () => `/votes/${ids.open}/emergency/apply`,
+    form: async () => ({ note: 'x' }),
+  },
+  {
+    what: "record the authority's approval",
+    who: 'community2',
+    url: () => `/votes/${ids.open}/emergency/authority`,
+    multipart: true,
+    form: async () => ({ docNo: 'x', approvedOn: '2026-11-20' }),
   },
   {
     what: 'import a roster',
@@ -739,14 +752,18 @@ function unsafeRoutes(): { method: string; url: string }[] {
   const dir = path.resolve(import.meta.dirname, '../../src/modules');
   const found: { method: string; url: string }[] = [];
   for (const mod of readdirSync(dir)) {
-    let text: string;
+    let files: string[];
     try {
-      text = readFileSync(path.join(dir, mod, 'routes.ts'), 'utf8');
+      // a module's routes may be split into routes.ts and routes-<part>.ts
+      files = readdirSync(path.join(dir, mod)).filter((f) => /^routes(-[a-z-]+)?\.ts$/.test(f));
     } catch {
       continue;
     }
-    for (const m of text.matchAll(/app\.(post|put|patch|delete)\(\s*'([^']+)'/g)) {
-      found.push({ method: m[1]!.toUpperCase(), url: m[2]! });
+    for (const file of files) {
+      const text = readFileSync(path.join(dir, mod, file), 'utf8');
+      for (const m of text.matchAll(/app\.(post|put|patch|delete)\(\s*'([^']+)'/g)) {
+        found.push({ method: m[1]!.toUpperCase(), url: m[2]! });
+      }
     }
   }
   return found;
@@ -1024,7 +1041,7 @@ describe('response headers', () => {
   it('pages are not cached and vary by htmx; files are served with nosniff and a sandbox', async () => {
     const client = await loginAs(t.app, 'residenta');
     const page = await client.get(`/issues/${ids.issue}`);
-    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['cache-control']).toBe('private, no-store');
     expect(String(page.headers.vary)).toMatch(/HX-Request/i);
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');

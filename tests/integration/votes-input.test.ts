@@ -29,7 +29,7 @@ function proposalForm(overrides: Record<string, string | string[]> = {}) {
     buildingIds: [String(w.buildingA.id)],
     amount: '1,000.00',
     opensAt: '',
-    closesAt: '2026-11-23T18:00',
+    closesAt: '2026-11-28T18:00',
     ...overrides,
   };
 }
@@ -41,7 +41,9 @@ describe('ids a vote page or form is sent', () => {
     expect(page.body).toContain('</html>');
     expect((await committee.get(`/votes/${id}/canvass`)).statusCode).toBe(400);
     await committee.get('/votes');
-    for (const action of ['open', 'close', 'cancel', 'record', 'ballot', 'emergency']) {
+    const emergency = ['emergency/apply', 'emergency/confirm', 'emergency/authority'];
+    const actions = ['open', 'close', 'cancel', 'record', 'ballot', ...emergency];
+    for (const action of actions) {
       expect((await committee.post(`/votes/${id}/${action}`)).statusCode, action).toBe(400);
     }
   });

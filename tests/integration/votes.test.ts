@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
-import { loginAs, type Client } from '../helpers/client.ts';
+import { IMAGES, loginAs, type Client } from '../helpers/client.ts';
 import { makeIssue, seedOwners, type Owners } from './votes-fixtures.ts';
 import { closeDueVotesJob, voteClosingReminderJob } from '../../src/modules/votes/index.ts';
 
@@ -36,7 +36,7 @@ function proposalForm(overrides: Record<string, string | string[]> = {}) {
     buildingIds: [String(w.buildingA.id)],
     amount: '386,000.00',
     opensAt: '',
-    closesAt: '2026-11-23T18:00',
+    closesAt: '2026-11-28T18:00', // the estate's minimum voting period is 7 days
     ...overrides,
   };
 }
@@ -64,9 +64,13 @@ async function cast(client: Client, id: number, voterKey: string, choice: string
   return client.post(`/votes/${id}/ballot`, { voterKey, choice });
 }
 
-async function record(id: number, form: Record<string, string>) {
-  await committee.get(`/votes/${id}`);
-  return committee.post(`/votes/${id}/record`, { channel: 'door_to_door', recorderName: '陈志强', ...form });
+/** The photo of the signed paper every recorded ballot carries. */
+const SCAN = { evidence: [{ filename: '表决票.png', contentType: 'image/png', data: IMAGES.png }] };
+
+/** Records a ballot as the committee's record form posts it: multipart, with the signed paper's scan. */
+async function record(id: number, form: Record<string, string>, files: typeof SCAN | Record<string, never> = SCAN) {
+  await committee.get(`/votes/${id}/record`);
+  return committee.postMultipart(`/votes/${id}/record`, { channel: 'door_to_door', signedAt: '2026-11-20', ...form }, files);
 }
 
 describe('drafting a proposal', () => {
@@ -81,7 +85,7 @@ describe('drafting a proposal', () => {
       estateId: w.estateA.id,
     });
     expect(p.buildings.map((b) => b.buildingId)).toEqual([w.buildingA.id]);
-    expect(p.closesAt?.toISOString()).toBe('2026-11-23T10:00:00.000Z');
+    expect(p.closesAt?.toISOString()).toBe('2026-11-28T10:00:00.000Z');
   });
 
   it.each([
@@ -286,26 +290,26 @@ describe('voting', () => {
     expect(res.body).toContain('不在本次表决范围内');
   });
 
-  it('the committee records a door-to-door ballot with the recorder’s name', async () => {
+  it('the committee records a door-to-door ballot; the recorder is the signed-in user', async () => {
     const res = await record(id, { voterKey: o.keys.couple, choice: 'agree' });
     expect(res.statusCode).toBe(303);
     const b = (await ballots(id)).find((x) => x.voterKey === o.keys.couple);
     expect(b).toMatchObject({
       choice: 'agree',
       channel: 'door_to_door',
-      recorderName: '陈志强',
+      recorderName: 'committeea',
       recordedById: w.users.committeeA.id,
     });
     const audit = (await changes(id)).filter((c) => c.voterKey === o.keys.couple);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorId: w.users.committeeA.id, recorderName: '陈志强', channel: 'door_to_door' });
+    expect(audit[0]).toMatchObject({ actorId: w.users.committeeA.id, recorderName: 'committeea', channel: 'door_to_door' });
   });
 
-  it('requires the recorder’s name and writes nothing without it', async () => {
+  it('requires the photo or scan of the signed ballot and writes nothing without it', async () => {
     const before = (await changes(id)).length;
-    const res = await record(id, { voterKey: o.keys.zhang, choice: 'agree', recorderName: '  ' });
+    const res = await record(id, { voterKey: o.keys.zhang, choice: 'agree' }, {});
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('id="err-recorderName"');
+    expect(res.body).toContain('id="err-ballotEvidence"');
     expect((await changes(id)).length).toBe(before);
   });
 
@@ -377,7 +381,7 @@ describe('scoping', () => {
   it('the committee withdraws a draft, which residents never see', async () => {
     const id = await draft({ title: '撤回测试' });
     await committee.get(`/votes/${id}`);
-    expect((await committee.post(`/votes/${id}/cancel`)).statusCode).toBe(303);
+    expect((await committee.post(`/votes/${id}/cancel`, { reason: '重复发起' })).statusCode).toBe(303);
     expect((await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } })).status).toBe('cancelled');
     expect((await committee.post(`/votes/${id}/open`)).statusCode).toBe(409);
     expect((await wang.get(`/votes/${id}`)).statusCode).toBe(404);
@@ -392,12 +396,12 @@ describe('scoping', () => {
 
 describe('the voting window', () => {
   it('refuses a ballot before the opening time and after the closing time, writing nothing', async () => {
-    const id = await openVote({ title: '窗口测试', opensAt: '2026-11-21T10:00', closesAt: '2026-11-22T10:00' });
+    const id = await openVote({ title: '窗口测试', opensAt: '2026-11-21T10:00', closesAt: '2026-11-28T10:00' });
     const early = await cast(wang, id, o.keys.wang, 'agree');
     expect(early.statusCode).toBe(409);
     expect(early.body).toContain('表决尚未开始');
-    t.clock.now = at('2026-11-22T02:00:01Z'); // 10:00:01 Shanghai, just after the close
-    wang = await loginAs(t.app, 'residenta'); // the old session idled out over the two days
+    t.clock.now = at('2026-11-28T02:00:01Z'); // 10:00:01 Shanghai, just after the close
+    wang = await loginAs(t.app, 'residenta'); // the old session idled out over the days
     const late = await cast(wang, id, o.keys.wang, 'agree');
     expect(late.statusCode).toBe(409);
     expect(late.body).toContain('表决已结束');
@@ -419,15 +423,14 @@ describe('concurrency', () => {
     const id = await openVote({ title: '并发测试', buildingIds: [String(building.id)] });
     const keys = [...new Set((await t.app.db.voteUnit.findMany({ where: { proposalId: id } })).map((u) => u.voterKey))];
     expect(keys).toHaveLength(30);
-    await committee.get(`/votes/${id}`);
+    await committee.get(`/votes/${id}/record`);
     const results = await Promise.all(
       keys.map((voterKey, i) =>
-        committee.post(`/votes/${id}/record`, {
-          voterKey,
-          choice: i % 3 === 0 ? 'disagree' : 'agree',
-          channel: 'paper',
-          recorderName: '陈志强',
-        }),
+        committee.postMultipart(
+          `/votes/${id}/record`,
+          { voterKey, choice: i % 3 === 0 ? 'disagree' : 'agree', channel: 'paper', signedAt: '2026-11-20' },
+          SCAN,
+        ),
       ),
     );
     expect(results.map((r) => r.statusCode)).toEqual(keys.map(() => 303));
@@ -465,7 +468,9 @@ describe('concurrency', () => {
 
   it('a ballot after close is refused', async () => {
     const id = await openVote({ title: '结束后投票' });
-    await committee.post(`/votes/${id}/close`);
+    // nobody has voted, so only the closing time may close it (an early close is refused)
+    await closeDueVotesJob.run(t.app, at('2026-11-28T10:00:00Z'));
+    expect((await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } })).status).toBe('failed');
     const res = await cast(wang, id, o.keys.wang, 'agree');
     expect(res.statusCode).toBe(409);
     expect(await ballots(id)).toHaveLength(0);
@@ -475,15 +480,15 @@ describe('concurrency', () => {
 describe('closing', () => {
   it('the job closes a vote past its closing time: passed moves the issue to in_progress with the amount, publishes, writes the ledger', async () => {
     const issue = await makeIssue(t.app.db, w, 'awaiting_vote');
-    const id = await openVote({ title: '屋面翻修（通过）', issueId: String(issue.id), closesAt: '2026-11-25T18:00' });
+    const id = await openVote({ title: '屋面翻修（通过）', issueId: String(issue.id), closesAt: '2026-11-28T18:00' });
     await cast(wang, id, o.keys.wang, 'agree');
     await cast(li, id, o.keys.li, 'agree');
     await record(id, { voterKey: o.keys.zhang, choice: 'agree' });
-    await record(id, { voterKey: o.keys.couple, choice: 'disagree', channel: 'proxy' });
+    await record(id, { voterKey: o.keys.couple, choice: 'disagree', channel: 'proxy', agentName: '赵小一' });
     // 4 of 5 heads, 455 of 540 m²; agree 3 of 4 heads, 360 of 455 m²
-    await closeDueVotesJob.run(t.app, at('2026-11-25T09:59:00Z'));
+    await closeDueVotesJob.run(t.app, at('2026-11-28T09:59:00Z'));
     expect((await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } })).status).toBe('open');
-    await closeDueVotesJob.run(t.app, at('2026-11-25T10:00:00Z'));
+    await closeDueVotesJob.run(t.app, at('2026-11-28T10:00:00Z'));
     const p = await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } });
     expect(p.status).toBe('passed');
     expect(JSON.parse(p.resultJson ?? '{}')).toMatchObject({
@@ -515,20 +520,30 @@ describe('closing', () => {
     const issue = await makeIssue(t.app.db, w, 'awaiting_vote');
     const id = await openVote({ title: '屋面翻修（未通过）', issueId: String(issue.id) });
     await cast(wang, id, o.keys.wang, 'agree');
-    const res = await committee.post(`/votes/${id}/close`);
+    // the committee closes it at its closing time (an early close would be refused: the outcome is open)
+    t.clock.now = at('2026-11-28T10:00:00Z');
+    const member = await loginAs(t.app, 'committeea');
+    await member.get(`/votes/${id}/close`);
+    const res = await member.post(`/votes/${id}/close`);
+    t.clock.now = START;
     expect(res.statusCode).toBe(303);
     const p = await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } });
     expect(p.status).toBe('failed');
     expect((await t.app.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).state).toBe('awaiting_meeting');
     expect(await t.app.db.fundLedgerEntry.count({ where: { proposalId: id } })).toBe(0);
-    expect((await t.app.db.notice.findFirstOrThrow({ where: { proposalId: id } })).body).toContain('未达到三分之二');
+    const result = await t.app.db.notice.findFirstOrThrow({ where: { proposalId: id, kind: 'vote_result' } });
+    expect(result.body).toContain('未达到三分之二');
   });
 
   it('closing twice is refused the second time', async () => {
     const id = await openVote({ title: '重复结束' });
-    expect((await committee.post(`/votes/${id}/close`)).statusCode).toBe(303);
-    expect((await committee.post(`/votes/${id}/close`)).statusCode).toBe(409);
-    expect(await t.app.db.notice.count({ where: { proposalId: id } })).toBe(1);
+    t.clock.now = at('2026-11-28T10:00:00Z');
+    const member = await loginAs(t.app, 'committeea');
+    await member.get(`/votes/${id}/close`);
+    expect((await member.post(`/votes/${id}/close`)).statusCode).toBe(303);
+    expect((await member.post(`/votes/${id}/close`)).statusCode).toBe(409);
+    t.clock.now = START;
+    expect(await t.app.db.notice.count({ where: { proposalId: id, kind: 'vote_result' } })).toBe(1);
   });
 
   it('both vote jobs run with the scheduler', async () => {
@@ -544,34 +559,6 @@ describe('closing', () => {
     await voteClosingReminderJob.run(t.app, at('2026-11-27T12:00:00Z'));
     const notes = await t.app.db.notification.findMany({ where: { proposalId: id, kind: 'vote_closing' } });
     expect(notes.map((n) => n.userId)).toEqual([w.users.residentA2.id]);
-  });
-});
-
-describe('the emergency path', () => {
-  it('community staff confirm fund use for an emergency issue without a vote; published and in the ledger', async () => {
-    const emergency = await t.app.db.category.findFirstOrThrow({ where: { emergency: true } });
-    const issue = await makeIssue(t.app.db, w, 'awaiting_vote', { code: emergency.code });
-    const id = await draft({ title: '外墙应急加固', issueId: String(issue.id) });
-    const staff = await loginAs(t.app, 'community');
-    const page = await staff.get(`/votes/${id}`);
-    expect(page.body).toContain('确认应急使用');
-    const res = await staff.post(`/votes/${id}/emergency`, { note: '外墙瓷砖随时可能脱落' });
-    expect(res.statusCode).toBe(303);
-    const p = await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } });
-    expect(p).toMatchObject({ status: 'emergency_approved', emergency: true, confirmedById: w.users.community.id });
-    expect((await t.app.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).state).toBe('in_progress');
-    expect(await t.app.db.notice.count({ where: { proposalId: id, kind: 'emergency_repair' } })).toBe(1);
-    expect(await t.app.db.fundLedgerEntry.count({ where: { proposalId: id, kind: 'approved' } })).toBe(1);
-  });
-
-  it('is refused for an issue that is not an emergency, and to the committee', async () => {
-    const issue = await makeIssue(t.app.db, w, 'awaiting_vote');
-    const id = await draft({ title: '非应急', issueId: String(issue.id) });
-    const staff = await loginAs(t.app, 'community');
-    await staff.get(`/votes/${id}`);
-    expect((await staff.post(`/votes/${id}/emergency`, {})).statusCode).toBe(409);
-    expect((await committee.post(`/votes/${id}/emergency`, {})).statusCode).toBe(404);
-    expect((await t.app.db.fundProposal.findUniqueOrThrow({ where: { id } })).status).toBe('draft');
   });
 });
 

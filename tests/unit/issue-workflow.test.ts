@@ -76,6 +76,8 @@ const ALLOWED: ReadonlyArray<readonly [IssueState, ActorName[], IssueAction, Iss
   ['awaiting_vote', SYSTEM, 'vote_passed', 'in_progress'],
   ['awaiting_vote', SYSTEM, 'vote_failed', 'awaiting_meeting'],
   ['awaiting_vote', SYSTEM, 'emergency_fund_confirmed', 'in_progress'],
+  ['awaiting_vote', SYSTEM, 'vote_cancelled', 'in_progress'],
+  ['awaiting_vote', SYSTEM, 'vote_cancelled_to_meeting', 'awaiting_meeting'],
   ['resolved', REPORTER, 'confirm', 'closed'],
   ['resolved', REPORTER, 'reopen', 'in_progress'],
   ['resolved', SYSTEM, 'auto_close', 'closed'],
@@ -102,7 +104,7 @@ const cases = STATES.flatMap((state) =>
 
 describe('transition', () => {
   it('walks every state, actor and action', () => {
-    expect(cases).toHaveLength(8 * 10 * 19);
+    expect(cases).toHaveLength(8 * 10 * 21);
   });
 
   it.each(cases)('in $state, $actor doing $action: $outcome', ({ state, actor, action, expected }) => {

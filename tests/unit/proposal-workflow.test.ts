@@ -16,11 +16,11 @@ const STATUSES = Object.values(PROPOSAL_STATUS);
 function expected(status: ProposalStatus, action: ProposalAction): ProposalTransitionResult {
   const allowed: Partial<Record<ProposalStatus, Partial<Record<ProposalAction, ProposalStatus>>>> = {
     draft: { open: 'open', cancel: 'cancelled', confirm_emergency: 'emergency_approved' },
-    open: { pass: 'passed', fail: 'failed', confirm_emergency: 'emergency_approved' },
+    open: { pass: 'passed', fail: 'failed', confirm_emergency: 'emergency_approved', cancel: 'cancelled' },
   };
   const to = allowed[status]?.[action];
   if (to) return { ok: true, to };
-  return { ok: false, error: action === 'open' || action === 'cancel' ? 'not_draft' : 'not_open' };
+  return { ok: false, error: action === 'open' ? 'not_draft' : 'not_open' };
 }
 
 describe('transitionProposal', () => {
@@ -42,7 +42,7 @@ describe('transitionProposal', () => {
 
   it.each<[ProposalAction, ProposalStatus[]]>([
     ['open', ['draft']],
-    ['cancel', ['draft']],
+    ['cancel', ['draft', 'open']],
     ['pass', ['open']],
     ['fail', ['open']],
     ['confirm_emergency', ['draft', 'open']],
@@ -57,10 +57,13 @@ describe('visibleProposals', () => {
     ['a committee member sees every status of their estates', 'committee', [1, 2], { estateId: { in: [1, 2] } }],
     ['community staff see every status of their estates', 'community', [3], { estateId: { in: [3] } }],
     [
-      'a resident never sees drafts or withdrawn drafts',
+      'a resident never sees drafts or withdrawn drafts, but sees a vote cancelled after it opened',
       'resident',
       [1],
-      { estateId: { in: [1] }, status: { notIn: ['draft', 'cancelled'] } },
+      {
+        estateId: { in: [1] },
+        OR: [{ status: { notIn: ['draft', 'cancelled'] } }, { status: 'cancelled', openedAt: { not: null } }],
+      },
     ],
     ['an actor without estates sees nothing', 'property', [], { estateId: { in: [] } }],
   ])('%s', (_name, role, estateIds, expected) => {

@@ -5,6 +5,8 @@ import type { Catalogue } from '../types.ts';
 export const messages: Catalogue = {
   'zh-CN': {
     'places.nav.admin': '管理',
+    'places.errors.unitInOpenVote':
+      '这套房屋在正在进行的表决「{title}」中（{closesAt} 截止），表决结束前不能修改面积、楼层或房号。',
     'places.search': '搜索',
     'places.searchClear': '清除搜索',
     'places.saved': '已保存。',
@@ -168,6 +170,8 @@ export const messages: Catalogue = {
   },
   en: {
     'places.nav.admin': 'Administration',
+    'places.errors.unitInOpenVote':
+      'This unit is in the electorate of the open vote “{title}” (closes {closesAt}); its area, floor and room cannot change until the vote ends.',
     'places.search': 'Search',
     'places.searchClear': 'Clear search',
     'places.saved': 'Saved.',

@@ -29,7 +29,7 @@ export default async function attachmentRoutes(fastify: FastifyInstance) {
         .header('Content-Length', String(info.size))
         .header('X-Content-Type-Options', 'nosniff')
         .header('Content-Security-Policy', "default-src 'none'; sandbox")
-        .header('Cache-Control', 'private, max-age=3600')
+        .header('Cache-Control', 'private, no-store')
         .header(
           'Content-Disposition',
           `${file.mime === 'application/pdf' ? 'attachment' : 'inline'}; filename*=UTF-8''${safeName}`,

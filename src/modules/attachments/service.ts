@@ -5,7 +5,8 @@ import path from 'node:path';
 import { ValidationFailed, type FieldError } from '../../errors.ts';
 import type { Actor } from '../../actor.ts';
 import { attachmentVisibleWhere } from './scope.ts';
-import { sniffDocument, sniffImage } from '../../domain/image-sniff.ts';
+import sharp, { type Sharp } from 'sharp';
+import { sniffDocument, sniffImage, type ImageMime } from '../../domain/image-sniff.ts';
 import type { UploadedFile } from '../../plugins/uploads.ts';
 
 export interface CheckedFile {
@@ -13,6 +14,8 @@ export interface CheckedFile {
   data: Buffer;
   originalName: string;
   sha256: string;
+  /** The form field it came in, so a photo that fails to decode is reported there. */
+  field?: string;
 }
 
 export interface StoredFile extends CheckedFile {
@@ -50,7 +53,13 @@ export function checkUploads(
       errors.push({ field, code: limits.documents ? 'not_a_document' : 'not_an_image', params: { name } });
       continue;
     }
-    checked.push({ mime, data: file.data, originalName: name, sha256: createHash('sha256').update(file.data).digest('hex') });
+    checked.push({
+      mime,
+      data: file.data,
+      originalName: name,
+      sha256: createHash('sha256').update(file.data).digest('hex'),
+      field,
+    });
   }
   return { files: checked, errors };
 }
@@ -87,15 +96,19 @@ export async function withStoredFiles<T>(
   }
 }
 
-/** Writes checked files under random names (never the user's name) in the upload directory. */
+/**
+ * Writes checked files under random names (never the user's name) in the upload directory. Images are
+ * re-encoded first (see `withoutMetadata`), so what is stored, hashed and served carries no EXIF or GPS.
+ */
 export async function storeFiles(uploadDir: string, files: CheckedFile[]): Promise<StoredFile[]> {
   if (files.length === 0) return [];
+  const clean = await Promise.all(files.map(withoutMetadata));
   const day = new Date().toISOString().slice(0, 10);
   const dir = path.join(uploadDir, day);
   await mkdir(dir, { recursive: true });
   const stored: StoredFile[] = [];
   try {
-    for (const file of files) {
+    for (const file of clean) {
       const storageKey = `${day}/${randomBytes(16).toString('hex')}`;
       await writeFile(path.join(uploadDir, storageKey), file.data, { flag: 'wx' });
       stored.push({ ...file, storageKey, sizeBytes: file.data.length });
@@ -105,6 +118,36 @@ export async function storeFiles(uploadDir: string, files: CheckedFile[]): Promi
     throw error;
   }
   return stored;
+}
+
+/** What sharp writes each accepted image type as: the same format it came in. */
+const REENCODE: Record<ImageMime, (image: Sharp) => Sharp> = {
+  'image/jpeg': (image) => image.jpeg({ quality: 90, mozjpeg: true }),
+  'image/png': (image) => image.png(),
+  'image/webp': (image) => image.webp({ quality: 90 }),
+};
+
+/** Largest image decoded, in pixels (a 48 MP phone photo is well inside): a small file that decodes to
+ * a giant bitmap is refused rather than allowed to exhaust memory. */
+const MAX_PIXELS = 100_000_000;
+
+/**
+ * A photo from a phone carries EXIF: where it was taken (GPS), when, and the device. Residents photograph
+ * their own homes, so an image is decoded and encoded again in its own format without any metadata
+ * (`rotate()` first applies the EXIF orientation to the pixels, so the photo still stands up). PDFs are
+ * stored as they came. An image that sniffed right but does not decode is refused on the form.
+ */
+async function withoutMetadata(file: CheckedFile): Promise<CheckedFile> {
+  const reencode = REENCODE[file.mime as ImageMime] as ((image: Sharp) => Sharp) | undefined;
+  if (!reencode) return file;
+  let data: Buffer;
+  try {
+    // Full size: a photo of a signed ballot or a receipt must stay legible as evidence.
+    data = await reencode(sharp(file.data, { failOn: 'error', limitInputPixels: MAX_PIXELS }).rotate()).toBuffer();
+  } catch {
+    throw new ValidationFailed([{ field: file.field ?? 'photos', code: 'not_an_image', params: { name: file.originalName } }]);
+  }
+  return { ...file, data, sha256: createHash('sha256').update(data).digest('hex') };
 }
 
 /** Removes files whose database rows were never written (the transaction failed). */
@@ -127,15 +170,24 @@ function cleanName(name: string): string {
 
 /** What a stored file is attached to: exactly one of these. */
 type AttachmentOwner =
-  { issueId: number } | { commentId: number } | { eventId: number } | { proposalId: number } | { ledgerEntryId: number };
+  | { issueId: number }
+  | { commentId: number }
+  | { eventId: number }
+  | { proposalId: number }
+  | { ledgerEntryId: number }
+  | { ballotChangeId: number };
 
-/** Records stored files as attachments of one owner, in the caller's transaction. */
+/**
+ * Records stored files as attachments of one owner, in the caller's transaction. `purpose` says what a
+ * file is where its owner has several kinds (a ballot change's signed `ballot` or written `proxy`).
+ */
 export async function recordAttachments(
   tx: DbTx,
   stored: Pick<StoredFile, 'storageKey' | 'mime' | 'sizeBytes' | 'originalName' | 'sha256'>[],
   uploaderId: number,
   owner: AttachmentOwner,
   now: Date,
+  purpose = '',
 ): Promise<void> {
   if (stored.length === 0) return;
   await tx.attachment.createMany({
@@ -147,6 +199,7 @@ export async function recordAttachments(
       sha256: f.sha256,
       uploaderId,
       ...owner,
+      purpose,
       createdAt: now,
     })),
   });

@@ -109,3 +109,16 @@ export async function setResidentVerification(
 ): Promise<void> {
   await tx.user.updateMany({ where: { id: userId, role: 'resident' }, data: change });
 }
+
+/**
+ * Names and roles of these accounts (deactivated ones too: a record keeps who did it), keyed by id; for
+ * records that name a person by id only, such as who recorded a meeting's attendance.
+ */
+export async function peopleByIds(db: DbTx, ids: readonly number[]): Promise<Map<number, { displayName: string; role: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.user.findMany({
+    where: { id: { in: [...new Set(ids)] } },
+    select: { id: true, displayName: true, role: true },
+  });
+  return new Map(rows.map((r) => [r.id, { displayName: r.displayName, role: r.role }]));
+}

@@ -52,7 +52,13 @@ export async function performIssueAction(
   issueId: number,
   action: IssueAction,
   input: IssueActionInput,
-  options: { now: Date; expectedVersion?: number },
+  options: {
+    now: Date;
+    expectedVersion?: number;
+    /** A system action taken on a user's say (applying a meeting's minutes): the rule is the system's,
+     * the event names that user. */
+    onBehalfOf?: Actor;
+  },
 ): Promise<IssueActionResult> {
   const scope = who === 'system' ? {} : visibleIssuesWhere(who);
   const issue = await tx.issue.findFirst({ where: { AND: [{ id: issueId }, scope] } });
@@ -139,8 +145,8 @@ export async function performIssueAction(
   const event = await tx.issueEvent.create({
     data: {
       issueId: issue.id,
-      actorId: who === 'system' ? null : who.userId,
-      actorRole: who === 'system' ? 'system' : who.role,
+      actorId: who === 'system' ? (options.onBehalfOf?.userId ?? null) : who.userId,
+      actorRole: who === 'system' ? (options.onBehalfOf?.role ?? 'system') : who.role,
       action,
       fromState: from,
       toState: to,
@@ -153,7 +159,7 @@ export async function performIssueAction(
   });
 
   const notes: NewNotification[] = [];
-  const actorId = who === 'system' ? null : who.userId;
+  const actorId = who === 'system' ? (options.onBehalfOf?.userId ?? null) : who.userId;
   if (issue.reporterId !== actorId && from !== to) {
     notes.push({
       userId: issue.reporterId,

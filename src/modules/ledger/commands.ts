@@ -14,7 +14,7 @@ const NOTE_MAX = 500;
 /** Where a change comes from, as the audit log records it: the client's address (`request.ip`). */
 export type AuditContext = Pick<AuditInput, 'ip'>;
 
-/** What a passed vote or a confirmed emergency approved: the ledger entry the spending is drawn from. */
+/** What a passed vote, or the authority's approval on the emergency path, approved: the entry spending is drawn from. */
 export async function recordApprovedAmount(
   tx: DbTx,
   entry: { estateId: number; proposalId: number; amountFen: number; note: string; recordedById: number; at: Date },
@@ -30,6 +30,35 @@ export async function recordApprovedAmount(
       createdAt: entry.at,
     },
   });
+}
+
+/** What the spending check reads of the proposal an approved amount belongs to (through the entry's relation). */
+const SPEND_PROPOSAL_SELECT = {
+  id: true,
+  estateId: true,
+  title: true,
+  status: true,
+  matter: true,
+  emergencyAppliedAt: true,
+  authorityApprovedOn: true,
+  authorityRecordedAt: true,
+} as const;
+
+/**
+ * Money drawn on the emergency path (no vote) needs the housing authority's approval on record first
+ * (住宅专项维修资金管理办法 art. 24; docs/domain.md, Procedure decisions). Only a proposal the owners passed
+ * by their vote is exempt; anything else that went down the emergency path, or ended emergency_approved
+ * (also under the old one-step path), is refused until the approval is recorded.
+ */
+function awaitsAuthorityApproval(proposal: {
+  status: string;
+  emergencyAppliedAt: Date | null;
+  authorityApprovedOn: Date | null;
+  authorityRecordedAt: Date | null;
+}): boolean {
+  if (proposal.status === 'passed') return false;
+  const emergency = proposal.status === 'emergency_approved' || proposal.emergencyAppliedAt !== null;
+  return emergency && (proposal.authorityApprovedOn === null || proposal.authorityRecordedAt === null);
 }
 
 interface SpendInput {
@@ -58,12 +87,16 @@ export async function recordSpending(
       ? null
       : await tx.fundLedgerEntry.findFirst({
           where: { proposalId: Number(input.proposalId), kind: 'approved', estateId: { in: actor.estateIds } },
-          select: { proposal: { select: { id: true, estateId: true, title: true } } },
+          select: { proposal: { select: SPEND_PROPOSAL_SELECT } },
         });
   if (!approvedEntry && input.proposalId !== '') throw new NotFound();
   const proposal = approvedEntry?.proposal ?? null;
   if (!proposal) errors.push({ field: 'spendProposal', code: 'required' });
   else if (!mayRecordSpending(actor, proposal.estateId)) throw new NotFound();
+  else if (awaitsAuthorityApproval(proposal)) errors.push({ field: 'spendProposal', code: 'ledger_emergency_needs_authority' });
+  // Only a passed vote to USE the fund approves money to spend (docs/domain.md, results by matter).
+  else if (proposal.status === 'passed' && proposal.matter !== 'use_fund')
+    errors.push({ field: 'spendProposal', code: 'ledger_not_approved' });
   const amount = parseYuanToFen(input.amount);
   if (!amount.ok) errors.push({ field: 'spendAmount', code: `vote_amount_${amount.reason}` });
   else if (amount.fen === 0) errors.push({ field: 'spendAmount', code: 'vote_amount_zero' });

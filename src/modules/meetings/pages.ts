@@ -16,6 +16,7 @@ import {
   type DoubleBookingView,
 } from './queries.ts';
 import { canManage } from './scope.ts';
+import { meetingRecord } from './record.ts';
 import { FLASHES, manyValues } from './schemas.ts';
 
 /** The two meeting pages a form comes back to with its errors (400): the convene / edit form and the meeting. */
@@ -106,9 +107,11 @@ export async function renderShow(
   const query = request.query as Partial<Record<(typeof FLASHES)[number], string>>;
   const presence = allThreePartiesPresent(meeting.participants);
   const partyNames = (parties: string[]) => parties.map((p) => request.t(`meetings.party.${p}`)).join('、');
+  const record = await meetingRecord(db, id, meeting.participants);
   return reply.page('meetings/show.njk', {
     meeting,
     manage,
+    record,
     presence,
     presenceMissing: partyNames(presence.missing),
     heldMissing: partyNames(heldMissingParties(meeting)),

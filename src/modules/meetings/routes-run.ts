@@ -7,6 +7,7 @@ import type { Actor } from '../../actor.ts';
 import {
   ActionItemFields,
   ActionParams,
+  ApplyFields,
   AttendanceFields,
   DecisionFields,
   FreeItemFields,
@@ -19,6 +20,7 @@ import {
 import { addActionItem, addFreeItem, completeActionItem, moveAgendaItem, refreshAgenda, removeFreeItem } from './commands.ts';
 import { applyMinutes, recordAttendance, recordDecision } from './minutes.ts';
 import { paramsOf, renderShow } from './pages.ts';
+import { renderConfirmApply } from './pages-confirm.ts';
 import type { AuditContext } from './audit.ts';
 
 /** Running a meeting: its agenda, attendance and minutes, decisions, applying them, and action items. */
@@ -109,15 +111,15 @@ export default async function meetingRunRoutes(fastify: FastifyInstance) {
       schema: AttendanceFields,
       load: meetingIds,
       act: async ({ request, value }, { id }) => {
-        const input = { attended: manyValues(value.attended), minutes: value.minutes };
+        const input = { attended: manyValues(value.attended), minutes: value.minutes, reason: value.reason };
         await run(request, (tx, actor, now, ctx) => recordAttendance(tx, actor, id, input, now, ctx));
         return `/meetings/${id}?held=1#attendance`;
       },
       render: ({ request, reply, raw }, errors, ids) =>
         renderShow(request, reply, ids.id, {
-          errors: errorsAs(errors, { minutes: 'meetingMinutes', attended: 'meetingParticipants' }),
+          errors: errorsAs(errors, { minutes: 'meetingMinutes', attended: 'meetingParticipants', reason: 'attendanceReason' }),
           errorTarget: 'attendance',
-          values: { minutes: raw.minutes },
+          values: { minutes: raw.minutes, attended: manyValues(raw.attended), reason: raw.reason },
         }),
     }),
   );
@@ -147,17 +149,24 @@ export default async function meetingRunRoutes(fastify: FastifyInstance) {
     }),
   );
 
+  // Applying the minutes asks first: this page says which decisions apply to which issues, or that they
+  // will be held and why; its form posts the application (with the reason held decisions then need).
+  app.get('/meetings/:id/apply', meeting, async (request, reply) => renderConfirmApply(request, reply, request.params.id));
+
   app.post(
     '/meetings/:id/apply',
     meeting,
     formHandler({
-      schema: NoFields,
+      schema: ApplyFields,
       load: meetingIds,
-      act: async ({ request }, { id }) => {
-        const outcome = await run(request, (tx, actor, now, ctx) => applyMinutes(tx, actor, id, now, ctx));
+      act: async ({ request, value }, { id }) => {
+        const outcome = await run(request, (tx, actor, now, ctx) =>
+          applyMinutes(tx, actor, id, now, ctx, { reason: value.reason }),
+        );
         return `/meetings/${id}?${outcome.status === 'applied' ? 'applied' : 'withheld'}=1#apply`;
       },
-      render: refuseForm,
+      render: ({ request, reply, raw }, errors, ids) =>
+        renderConfirmApply(request, reply, ids.id, { errors, reason: typeof raw.reason === 'string' ? raw.reason : '' }),
     }),
   );
 

@@ -13,6 +13,7 @@ import { convenableEstates, getMeetingForActor, listMeetings } from './queries.t
 import { canManage } from './scope.ts';
 import { feedCalendar, meetingCalendar, revokeCalendarToken, rotateCalendarToken } from './calendar.ts';
 import { baseUrl, formFrom, paramsOf, renderForm, renderShow } from './pages.ts';
+import { renderConfirmCancel, renderMinutes } from './pages-confirm.ts';
 import meetingRunRoutes from './routes-run.ts';
 
 /** Convening, listing, showing and editing meetings, and the calendar feeds; running one is routes-run.ts. */
@@ -156,6 +157,16 @@ export default async function meetingRoutes(fastify: FastifyInstance) {
         return renderForm(request, reply, { mode: 'edit', meetingId: id, fixedEstateIds, values: formFrom(raw), errors });
       },
     }),
+  );
+
+  // Cancelling asks first: this page says what will happen; its form posts the cancellation.
+  app.get('/meetings/:id/cancel', { preHandler: staffOnly, schema: { params: MeetingParams } }, async (request, reply) =>
+    renderConfirmCancel(request, reply, request.params.id),
+  );
+
+  /** The minutes as a printable page: attendance exactly as recorded, with its history, and the verdicts. */
+  app.get('/meetings/:id/minutes', { preHandler: requireActor, schema: { params: MeetingParams } }, async (request, reply) =>
+    renderMinutes(request, reply, request.params.id),
   );
 
   app.post(

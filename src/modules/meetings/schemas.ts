@@ -48,7 +48,12 @@ export const MoveFields = Type.Object({ direction: Type.Union([Type.Literal('up'
 export const AttendanceFields = Type.Object({
   attended: Many,
   minutes: Text(40000),
+  /** Why attendance changes after a verdict on the decisions (required then; the rule counts characters). */
+  reason: Text(2000),
 });
+
+/** Applying the minutes: the reason is required when decisions held earlier are applied now. */
+export const ApplyFields = Type.Object({ reason: Text(2000) });
 
 export const DecisionFields = Type.Object({
   kind: Text(20),

@@ -4,7 +4,15 @@ import type { DbTx } from '../../plugins/db.ts';
 import { NotFound } from '../../errors.ts';
 import { allEstates, estatesByIds } from '../places/index.ts';
 
-export const NOTICE_KINDS = ['vote_result', 'meeting_decision', 'fund_use', 'emergency_repair', 'general'] as const;
+export const NOTICE_KINDS = [
+  'vote_opening',
+  'vote_result',
+  'vote_cancelled',
+  'meeting_decision',
+  'fund_use',
+  'emergency_repair',
+  'general',
+] as const;
 type NoticeKind = (typeof NOTICE_KINDS)[number];
 const NOTICE_PAGE_SIZE = 20;
 

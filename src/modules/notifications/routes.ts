@@ -37,6 +37,9 @@ export default fp(
         if (typeof params.state === 'string') params.state = t(`state.${params.state}`);
         if (typeof params.party === 'string') params.party = t(`party.${params.party}`);
         if (typeof params.deadline === 'string') params.deadline = t(`notifications.deadline.${params.deadline}`);
+        if (typeof params.channel === 'string') params.channel = t(`votes.channel.${params.channel}`);
+        if (typeof params.choice === 'string') params.choice = t(`votes.choice.${params.choice}`);
+        if (typeof params.fromChoice === 'string') params.fromChoice = t(`votes.choice.${params.fromChoice}`);
         return { ...n, text: t(`notifications.kind.${n.kind}`, params) };
       });
       const data = { ...result, items, unreadOnly, base: `/notifications?unread=${unreadOnly ? '1' : ''}` };

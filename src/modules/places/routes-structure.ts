@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { inTransaction } from '../../plugins/db.ts';
+import { inTransaction, type DbTx } from '../../plugins/db.ts';
 import { formHandler } from '../../lib/form.ts';
-import type { FieldError } from '../../errors.ts';
+import { Conflict, type FieldError } from '../../errors.ts';
+import { formatShanghai } from '../../domain/deadlines.ts';
 import { formatArea } from '../../domain/money.ts';
 import { createBuilding, createUnit, updateBuilding, updateUnit } from './admin-commands.ts';
 import { buildingForAdmin, estateForAdmin, listBuildings, listUnits, unitForAdmin } from './admin-queries.ts';
@@ -10,7 +11,19 @@ import { BuildingForm, IdParams, ListQuery, UnitForm } from './schemas.ts';
 import { actorOf, changedBy, listArgs, placeStaff, saved } from './route-kit.ts';
 
 /** Buildings of an estate and units of a building, entered by hand (the roster import does it in bulk). */
-export default async function structureRoutes(fastify: FastifyInstance) {
+/**
+ * Which of these units are in an open vote's electorate. Votes knows, and votes reads places, so places
+ * does not import votes: the app hands this question to the places routes (as it does to the roster's).
+ */
+export type UnitsLockedByOpenVotes = (
+  db: DbTx,
+  unitIds: readonly number[],
+) => Promise<{ unitId: number; title: string; closesAt: Date | null }[]>;
+
+export default async function structureRoutes(
+  fastify: FastifyInstance,
+  options: { unitsLockedByOpenVotes?: UnitsLockedByOpenVotes },
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   type Values = Record<string, unknown>;
   const isSaved = (request: FastifyRequest) => (request.query as ListQuery).saved === '1';
@@ -167,7 +180,17 @@ export default async function structureRoutes(fastify: FastifyInstance) {
       schema: UnitForm,
       load: (request) => unitForAdmin(app.db, actorOf(request), (request.params as { id: number }).id),
       act: async ({ request, value }, unit) => {
-        await inTransaction(app.db, (tx) => updateUnit(tx, changedBy(app, request), unit.id, value));
+        await inTransaction(app.db, async (tx) => {
+          // while owners vote, the unit's area and place stay as the electorate snapshot has them
+          const [lock] = (await options.unitsLockedByOpenVotes?.(tx, [unit.id])) ?? [];
+          if (lock) {
+            throw new Conflict('places.errors.unitInOpenVote', {
+              title: lock.title,
+              closesAt: lock.closesAt ? formatShanghai(lock.closesAt, 'zh-CN') : '',
+            });
+          }
+          await updateUnit(tx, changedBy(app, request), unit.id, value);
+        });
         return saved(`/admin/units/${unit.id}`);
       },
       render: ({ request, reply, raw }, errors, unit) => renderUnit(request, reply, unit!.id, raw, errors),

@@ -8,7 +8,7 @@ import { communityForAdmin, estateForAdmin, joinCodeEstates, listCommunities, li
 import { SETTING_BOUNDS } from './rules.ts';
 import { CommunityForm, EstateForm, IdParams, ListQuery, SettingsForm } from './schemas.ts';
 import { actorOf, adminOnly, changedBy, estateStaff, listArgs, placeStaff, saved } from './route-kit.ts';
-import structureRoutes from './routes-structure.ts';
+import structureRoutes, { type UnitsLockedByOpenVotes } from './routes-structure.ts';
 import catalogueRoutes from './routes-catalogue.ts';
 import joinRoutes from './routes-join.ts';
 
@@ -18,7 +18,10 @@ import joinRoutes from './routes-join.ts';
  * scoped: an administrator sees everything, community staff their own community, and anything else is a
  * 404. Forms go through formHandler: bad input comes back inline (400), nothing half-written.
  */
-export default async function placesRoutes(fastify: FastifyInstance) {
+export default async function placesRoutes(
+  fastify: FastifyInstance,
+  options: { unitsLockedByOpenVotes?: UnitsLockedByOpenVotes } = {},
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   type Values = Record<string, unknown>;
 
@@ -215,7 +218,7 @@ export default async function placesRoutes(fastify: FastifyInstance) {
     }),
   );
 
-  await app.register(structureRoutes);
+  await app.register(structureRoutes, { unitsLockedByOpenVotes: options.unitsLockedByOpenVotes });
   await app.register(catalogueRoutes);
   await app.register(joinRoutes);
 }

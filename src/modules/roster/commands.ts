@@ -5,9 +5,10 @@ import { DEVELOPER_OWNER_KEY, type RosterRow } from '../../domain/roster-csv.ts'
 import { groupRosterByUnit, rosterUnitKey } from '../../domain/roster-units.ts';
 import { formatArea, parseAreaToCentiM2 } from '../../domain/money.ts';
 import { maskPhone } from '../../domain/privacy.ts';
-import { communityOfEstate, updateUnitFacts, upsertRosterPlaces } from '../places/index.ts';
+import { communityOfEstate, unitsOfEstate, updateUnitFacts, upsertRosterPlaces } from '../places/index.ts';
 import { recordAudit, type AuditInput } from '../audit/index.ts';
 import { getUnitForEdit, mayManageRoster } from './queries.ts';
+import { assertRosterUnlocked, type LockedUnitLabel, type UnitsLockedByOpenVotes } from './vote-lock.ts';
 
 /** Where a change comes from, as the audit log records it: the client's address (`request.ip`). */
 export type AuditContext = Pick<AuditInput, 'ip'>;
@@ -60,7 +61,8 @@ export interface ImportSummary {
  * key, and the owner links of the imported units only are replaced; importing the same file again
  * updates, never duplicates. A mobile number on the roster never links an account to an owner by itself:
  * that link is made only when the property or committee approves a resident's registration. The import
- * is audited with its counts and the file's name.
+ * is audited with its counts and the file's name. A file that touches a unit of an open vote's electorate
+ * is refused whole (RosterLockedByVote), before anything is written.
  */
 export async function importRoster(
   tx: DbTx,
@@ -69,11 +71,13 @@ export async function importRoster(
   upload: RosterUpload,
   now: Date,
   ctx: AuditContext,
+  locks: UnitsLockedByOpenVotes,
 ): Promise<ImportSummary> {
   if (!mayManageRoster(actor, estateId)) throw new NotFound();
   const { rows } = upload;
-  const ownersBefore = await tx.owner.count({ where: { estateId } });
   const units = groupRosterByUnit(rows);
+  await assertImportUnlocked(tx, estateId, units, locks);
+  const ownersBefore = await tx.owner.count({ where: { estateId } });
   const ownerRows = new Map<string, RosterRow>();
   for (const row of rows) if (!ownerRows.has(row.ownerKey)) ownerRows.set(row.ownerKey, row);
 
@@ -110,6 +114,29 @@ export async function importRoster(
     note: Array.from(upload.fileName).slice(0, FILE_NAME_MAX).join(''),
   });
   return summary;
+}
+
+/**
+ * Refuses an import that would touch a unit of an open vote: the file's units are matched to the estate's
+ * existing ones the way the places module upserts them (building name, entrance, room). New units cannot
+ * be in any electorate yet.
+ */
+async function assertImportUnlocked(
+  tx: DbTx,
+  estateId: number,
+  units: readonly { building: string; entrance: string; room: string }[],
+  locks: UnitsLockedByOpenVotes,
+) {
+  const existing = await unitsOfEstate(tx, estateId, null);
+  const byKey = new Map(
+    existing.map((u) => [rosterUnitKey({ building: u.building.name, entrance: u.entrance, room: u.room }), u]),
+  );
+  const labels = new Map<number, LockedUnitLabel>();
+  for (const u of units) {
+    const found = byKey.get(rosterUnitKey(u));
+    if (found) labels.set(found.id, { building: found.building.name, entrance: found.entrance, room: found.room });
+  }
+  await assertRosterUnlocked(tx, locks, [...labels.keys()], (id) => labels.get(id) as LockedUnitLabel);
 }
 
 /** Few queries rather than several per row: existing owners are read once, only what changed is written. */
@@ -199,12 +226,26 @@ const unitRecord = (
 
 /**
  * Saves a hand edit of one unit (area, floor, unsold flag, owners), validated like an imported row, and
- * audits it with the unit before and after.
+ * audits it with the unit before and after. A unit of an open vote's electorate is refused
+ * (RosterLockedByVote) until the vote closes.
  */
-export async function saveUnit(tx: DbTx, actor: Actor, unitId: number, input: UnitEditInput, now: Date, ctx: AuditContext) {
+export async function saveUnit(
+  tx: DbTx,
+  actor: Actor,
+  unitId: number,
+  input: UnitEditInput,
+  now: Date,
+  ctx: AuditContext,
+  locks: UnitsLockedByOpenVotes,
+) {
   const unit = await getUnitForEdit(tx, actor, unitId);
   const estateId = unit.building.estateId;
   if (!mayManageRoster(actor, estateId)) throw new NotFound();
+  await assertRosterUnlocked(tx, locks, [unit.id], () => ({
+    building: unit.building.name,
+    entrance: unit.entrance,
+    room: unit.room,
+  }));
   const clean = checkUnitEdit(input);
   await updateUnitFacts(tx, unit.id, {
     areaCentiM2: clean.areaCentiM2,

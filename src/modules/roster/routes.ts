@@ -8,14 +8,23 @@ import { parseRosterCsv, type RosterError } from '../../domain/roster-csv.ts';
 import { getRoster, getUnitForEdit, mayManageRoster, ownersText, rosterTemplateCsv } from './queries.ts';
 import { importRoster, saveUnit, type ImportSummary, type UnitEditInput } from './commands.ts';
 import { IdParams, ImportForm, RosterQuery, UNIT_FIELDS, UnitForm } from './schemas.ts';
+import { RosterLockedByVote, type LockingVote, type UnitsLockedByOpenVotes } from './vote-lock.ts';
 
 interface ImportOutcome {
   imported?: ImportSummary;
   importErrors?: RosterError[];
   fileError?: FieldError;
+  /** The open votes whose units the file touched: nothing was imported. */
+  lockedBy?: LockingVote[];
 }
 
-export default async function rosterRoutes(fastify: FastifyInstance) {
+export interface RosterRoutesOptions {
+  /** Which units are in an open vote's electorate: the votes module's read, handed in by the app (votes
+   * reads the roster, so the roster does not import votes back). */
+  unitsLockedByOpenVotes: UnitsLockedByOpenVotes;
+}
+
+export default async function rosterRoutes(fastify: FastifyInstance, { unitsLockedByOpenVotes: locks }: RosterRoutesOptions) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const keepers = requireRole('committee', 'property');
 
@@ -26,9 +35,19 @@ export default async function rosterRoutes(fastify: FastifyInstance) {
     outcome: ImportOutcome = {},
   ) {
     const roster = await getRoster(app.db, actorOf(request), estateId);
+    const unitIds = roster.buildings.flatMap((b) => b.units.map((u) => u.id));
+    const votingUnits = new Set((await locks(app.db, unitIds)).map((l) => l.unitId));
     const query = request.query as Record<string, string | undefined>;
-    const { imported = null, importErrors = [], fileError = null } = outcome;
-    return reply.page('roster/index.njk', { ...roster, imported, importErrors, fileError, saved: query.saved === '1' });
+    const { imported = null, importErrors = [], fileError = null, lockedBy = [] } = outcome;
+    return reply.page('roster/index.njk', {
+      ...roster,
+      imported,
+      importErrors,
+      fileError,
+      lockedBy,
+      votingUnits: [...votingUnits],
+      saved: query.saved === '1',
+    });
   }
 
   app.get('/roster', { preHandler: keepers, schema: { querystring: RosterQuery } }, async (request, reply) => {
@@ -70,12 +89,18 @@ export default async function rosterRoutes(fastify: FastifyInstance) {
     }
     const actor = actorOf(request);
     const upload = { fileName, rows: parsed.rows };
-    const imported = await inTransaction(
-      app.db,
-      (tx) => importRoster(tx, actor, estateId, upload, app.now(), { ip: request.ip }),
-      { timeout: 60_000 },
-    );
-    return renderRoster(request, reply, estateId, { imported });
+    try {
+      const imported = await inTransaction(
+        app.db,
+        (tx) => importRoster(tx, actor, estateId, upload, app.now(), { ip: request.ip }, locks),
+        { timeout: 60_000 },
+      );
+      return await renderRoster(request, reply, estateId, { imported });
+    } catch (error) {
+      if (!(error instanceof RosterLockedByVote)) throw error;
+      reply.code(409);
+      return renderRoster(request, reply, estateId, { lockedBy: error.votes });
+    }
   });
 
   async function renderUnit(
@@ -92,7 +117,10 @@ export default async function rosterRoutes(fastify: FastifyInstance) {
       developerUnsold: unit.developerUnsold,
       owners: ownersText(unit.owners),
     };
-    return reply.page('roster/unit.njk', { unit, errors, values: values ?? initial });
+    // Said before anyone types: while a vote counts this unit, the form is not offered.
+    const [lock] = await locks(app.db, [unit.id]);
+    const lockedBy = lock ? { title: lock.title, closesAt: lock.closesAt } : null;
+    return reply.page('roster/unit.njk', { unit, errors, lockedBy, values: values ?? initial });
   }
 
   app.get('/roster/units/:id', { preHandler: keepers, schema: { params: IdParams } }, async (request, reply) => {
@@ -115,12 +143,17 @@ export default async function rosterRoutes(fastify: FastifyInstance) {
       act: async ({ request, value }, unit) => {
         const ctx = { ip: request.ip };
         const { estateId } = await inTransaction(app.db, (tx) =>
-          saveUnit(tx, actorOf(request), unit.id, unitInput(value), app.now(), ctx),
+          saveUnit(tx, actorOf(request), unit.id, unitInput(value), app.now(), ctx, locks),
         );
         return `/roster?estate=${estateId}&saved=1`;
       },
       render: ({ request, reply, raw }, errors, unit) =>
         renderUnit(request, reply, unit?.id ?? 0, unitInput(raw), errorsAs(errors, UNIT_FIELDS)),
+      // A vote opened on this unit (the only Conflict saveUnit throws): the page says which, nothing saved.
+      conflict: ({ request, reply, value }, error, unit) => {
+        if (!(error instanceof RosterLockedByVote)) throw error;
+        return renderUnit(request, reply, unit.id, unitInput(value), []);
+      },
     }),
   );
 }

@@ -5,13 +5,15 @@ import { MATTERS, type VoteMatter } from '../../domain/vote-tally.ts';
 import { parseYuanToFen } from '../../domain/money.ts';
 import { parseShanghaiLocal } from '../../domain/deadlines.ts';
 import { PROPOSAL_STATUS } from '../../domain/proposal-workflow.ts';
-import { countBuildingsOfEstate } from '../places/index.ts';
+import { checkVotingPeriod } from '../../domain/vote-procedure.ts';
+import { countBuildingsOfEstate, estateSettings } from '../places/index.ts';
 import { issueForFundDraft, performIssueAction } from '../issues/index.ts';
 import { openVoteDecisionOfIssue } from '../meetings/index.ts';
 import { recordAttachments, type StoredFile } from '../attachments/index.ts';
 
 export const TITLE_MAX = 80;
 const DESCRIPTION_MAX = 4000;
+export const QUOTES_TEXT_MAX = 4000;
 /** A form takes a while to fill in: an opening time this far in the past still counts as "now". */
 const OPENS_GRACE_MS = 60 * 60_000;
 
@@ -27,6 +29,8 @@ export interface ProposalInput {
   amount: string;
   opensAt: string;
   closesAt: string;
+  /** The quotes the amount rests on, as the notice publishes them (the files are attached separately). */
+  quotesText: string;
 }
 
 const chars = (s: string) => Array.from(s).length;
@@ -38,6 +42,8 @@ async function validateProposal(db: DbTx, actor: Actor, input: ProposalInput, no
   else if (chars(title) > TITLE_MAX) errors.push({ field: 'title', code: 'too_long', params: { max: TITLE_MAX } });
   if (chars(input.description.trim()) > DESCRIPTION_MAX)
     errors.push({ field: 'description', code: 'too_long', params: { max: DESCRIPTION_MAX } });
+  if (chars(input.quotesText.trim()) > QUOTES_TEXT_MAX)
+    errors.push({ field: 'fundQuotesText', code: 'too_long', params: { max: QUOTES_TEXT_MAX } });
   if (!(MATTERS as readonly string[]).includes(input.matter)) errors.push({ field: 'fundMatter', code: 'required' });
 
   const estateId = Number(input.estateId);
@@ -77,6 +83,14 @@ async function validateProposal(db: DbTx, actor: Actor, input: ProposalInput, no
   else if (!closesAt) errors.push({ field: 'fundClosesAt', code: 'invalid' });
   else if (closesAt <= now) errors.push({ field: 'fundClosesAt', code: 'in_past' });
   else if (opensAt && closesAt <= opensAt) errors.push({ field: 'fundClosesAt', code: 'vote_closes_before_opens' });
+  else if (opensAt && estateOk) {
+    // The owners' rules of procedure set the shortest period (docs/domain.md, Procedure decisions);
+    // opening checks it again from the moment the vote actually opens.
+    const minDays = (await estateSettings(db, estateId))?.minVotingDays;
+    const period = minDays ? checkVotingPeriod(opensAt < now ? now : opensAt, closesAt, minDays) : null;
+    if (period && !period.ok && period.code === 'too_short')
+      errors.push({ field: 'fundClosesAt', code: 'vote_period_too_short', params: { min: period.minDays } });
+  }
 
   if (errors.length > 0) throw new ValidationFailed(errors);
   return {
@@ -84,6 +98,7 @@ async function validateProposal(db: DbTx, actor: Actor, input: ProposalInput, no
     issue,
     title,
     description: input.description.trim(),
+    quotesText: input.quotesText.trim(),
     matter: input.matter as VoteMatter,
     scope: input.scope as 'buildings' | 'estate',
     buildingIds,
@@ -91,6 +106,12 @@ async function validateProposal(db: DbTx, actor: Actor, input: ProposalInput, no
     opensAt: (opensAt ?? now) < now ? now : (opensAt ?? now),
     closesAt: closesAt ?? now,
   };
+}
+
+/** The issue's state before the vote, restored if the vote is cancelled ('' without an issue). */
+export function returnStateOf(issue: { state: string } | null): '' | 'in_progress' | 'awaiting_meeting' {
+  if (!issue) return '';
+  return issue.state === 'in_progress' ? 'in_progress' : 'awaiting_meeting';
 }
 
 /**
@@ -126,6 +147,10 @@ export async function createProposal(tx: DbTx, actor: Actor, input: ProposalInpu
       matter: clean.matter,
       title: clean.title,
       description: clean.description,
+      quotesText: clean.quotesText,
+      // Where a cancelled vote sends its issue back to (docs/domain.md, Procedure decisions): the work
+      // of the assigned party it was drafted from, else the joint meeting that put it to the owners.
+      returnIssueState: returnStateOf(clean.issue),
       scope: clean.scope,
       amountFen: clean.amountFen,
       emergency: clean.issue?.emergency ?? false,
@@ -136,7 +161,7 @@ export async function createProposal(tx: DbTx, actor: Actor, input: ProposalInpu
       buildings: clean.scope === 'buildings' ? { create: clean.buildingIds.map((buildingId) => ({ buildingId })) } : undefined,
     },
   });
-  await recordAttachments(tx, quotes, actor.userId, { proposalId: proposal.id }, now);
+  await recordAttachments(tx, quotes, actor.userId, { proposalId: proposal.id }, now, 'quote');
   if (clean.issue && clean.issue.state === 'in_progress') {
     await performIssueAction(tx, actor, clean.issue.id, 'open_vote', { proposalId: proposal.id }, { now });
   }

@@ -1,7 +1,16 @@
 import type { Actor } from '../../actor.ts';
 import type { DbTx } from '../../plugins/db.ts';
-import { Conflict } from '../../errors.ts';
-import { tallyVote, type VoteChoice, type VoteMatter, type VoteTally } from '../../domain/vote-tally.ts';
+import { Conflict, ValidationFailed } from '../../errors.ts';
+import {
+  VoteInputError,
+  electorateProblems,
+  tallyVote,
+  type VoteBallot,
+  type VoteChoice,
+  type VoteMatter,
+  type VoteTally,
+  type VoteUnit,
+} from '../../domain/vote-tally.ts';
 import { keyIncludesOwner, ownerIdsOf, voterKeyOf } from '../../domain/voter-keys.ts';
 import { unitsOfEstate } from '../places/index.ts';
 import { activeOwnerAccounts, ownerIdOfUser, ownerLinksOfEstate, ownersByUnit } from '../roster/index.ts';
@@ -41,16 +50,35 @@ export async function electorateUsers(tx: DbTx, proposalId: number, onlyKeys?: S
   return activeOwnerAccounts(tx, [...ownerIds]);
 }
 
-export async function tallyOf(db: DbTx, proposal: { id: number; matter: string }): Promise<VoteTally> {
+/** The snapshotted electorate and the ballots as they stand, as the pure rules take them. */
+export async function electorateRows(db: DbTx, proposalId: number): Promise<{ units: VoteUnit[]; ballots: VoteBallot[] }> {
   const [units, ballots] = await Promise.all([
-    db.voteUnit.findMany({ where: { proposalId: proposal.id }, select: { unitId: true, areaCentiM2: true, voterKey: true } }),
-    db.ballot.findMany({ where: { proposalId: proposal.id }, select: { voterKey: true, choice: true } }),
+    db.voteUnit.findMany({ where: { proposalId }, select: { unitId: true, areaCentiM2: true, voterKey: true } }),
+    db.ballot.findMany({ where: { proposalId }, select: { voterKey: true, choice: true } }),
   ]);
-  return tallyVote(
-    units.map((u) => ({ unitId: String(u.unitId), areaCentiM2: u.areaCentiM2, voterKey: u.voterKey })),
-    ballots.map((b) => ({ voterKey: b.voterKey, choice: b.choice as VoteChoice })),
-    proposal.matter as VoteMatter,
-  );
+  return {
+    units: units.map((u) => ({ unitId: String(u.unitId), areaCentiM2: u.areaCentiM2, voterKey: u.voterKey })),
+    ballots: ballots.map((b) => ({ voterKey: b.voterKey, choice: b.choice as VoteChoice })),
+  };
+}
+
+/**
+ * Runs a pure rule over the electorate. The tally refuses data no lawful tally can be made of (a unit
+ * without area, an empty electorate, two ballots under one key): that is a conflict with the record to
+ * be fixed, answered with a clear 409 page, never a 500.
+ */
+export function lawfully<T>(rule: () => T): T {
+  try {
+    return rule();
+  } catch (error) {
+    if (error instanceof VoteInputError) throw new Conflict(`votes.errors.tally.${error.code}`);
+    throw error;
+  }
+}
+
+export async function tallyOf(db: DbTx, proposal: { id: number; matter: string }): Promise<VoteTally> {
+  const { units, ballots } = await electorateRows(db, proposal.id);
+  return lawfully(() => tallyVote(units, ballots, proposal.matter as VoteMatter));
 }
 
 /**
@@ -65,6 +93,16 @@ export async function snapshotElectorate(tx: DbTx, proposal: { id: number; estat
     ownerLinksOfEstate(tx, proposal.estateId),
   ]);
   if (units.length === 0) throw new Conflict('votes.errors.emptyElectorate');
+  // A unit without a recorded area cannot enter an electorate (SPC interpretation art. 8): list them to fix.
+  const problems = new Set(
+    electorateProblems(units.map((u) => ({ unitId: String(u.id), areaCentiM2: u.areaCentiM2 }))).map((p) => p.unitId),
+  );
+  if (problems.size > 0) {
+    const rooms = units.filter((u) => problems.has(String(u.id))).map((u) => `${u.building.name} ${u.entrance}-${u.room}`);
+    throw new ValidationFailed([
+      { field: 'form', code: 'vote_units_without_area', params: { n: rooms.length, units: rooms.join('、') } },
+    ]);
+  }
   const ownersOf = ownersByUnit(links);
   await tx.voteUnit.createMany({
     data: units.map((u) => {

@@ -6,3 +6,4 @@ export { jobs, closeDueVotesJob, voteClosingReminderJob } from './jobs.ts';
 export { visibleProposalsWhere } from './scope.ts';
 export { snapshotElectorate } from './electorate.ts';
 export { closeProposal } from './closing.ts';
+export { unitsLockedByOpenVotes } from './roster-lock.ts';

@@ -1,15 +1,17 @@
 import type { Actor } from '../../actor.ts';
 import type { DbTx } from '../../plugins/db.ts';
-import { NotFound } from '../../errors.ts';
+import { Conflict, NotFound } from '../../errors.ts';
 import type { VoteTally } from '../../domain/vote-tally.ts';
 import { formatFen } from '../../domain/money.ts';
 import { maskName } from '../../domain/privacy.ts';
-import { PROPOSAL_STATUS } from '../../domain/proposal-workflow.ts';
-import { buildingsOfEstate, buildingsOfEstates, estatesByIds } from '../places/index.ts';
-import { issueForFundDraft } from '../issues/index.ts';
+import { PROPOSAL_STATUS, transitionProposal } from '../../domain/proposal-workflow.ts';
+import { translate, type Locale } from '../../i18n/index.ts';
+import { buildingsOfEstate, buildingsOfEstates, estateSettings, estatesByIds } from '../places/index.ts';
+import { issueForFundDraft, issueStateForVote } from '../issues/index.ts';
 import { openVoteDecisionOfIssue } from '../meetings/index.ts';
 import { myVoterKeys, tallyOf } from './electorate.ts';
-import { visibleProposalsWhere } from './scope.ts';
+import { loadProposal, requireCommittee, visibleProposalsWhere } from './scope.ts';
+import { closingDecision } from './closing.ts';
 import { TITLE_MAX, type ProposalInput } from './drafting.ts';
 
 /** Read models of the votes pages: the list, one proposal with its tally, the canvass, the draft form. */
@@ -145,9 +147,18 @@ export async function getProposalPage(db: DbTx, actor: Actor, id: number, now: D
   const isOpen = proposal.status === PROPOSAL_STATUS.open;
   // A tally exists once the electorate was snapshotted; an emergency confirmed on a draft never had one.
   const live = proposal.openedAt !== null;
-  const tally = live
-    ? tallyView(proposal.resultJson ? (JSON.parse(proposal.resultJson) as VoteTally) : await tallyOf(db, proposal))
-    : null;
+  // Data no lawful tally can be made of (a unit without area from before the rule) shows as a problem
+  // on the page; closing such a vote is refused with the same message (409).
+  let tallyProblem = '';
+  let tally: ReturnType<typeof tallyView> | null = null;
+  if (live) {
+    try {
+      tally = tallyView(proposal.resultJson ? (JSON.parse(proposal.resultJson) as VoteTally) : await tallyOf(db, proposal));
+    } catch (error) {
+      if (!(error instanceof Conflict)) throw error;
+      tallyProblem = error.messageKey;
+    }
+  }
   const mine = await myVoterKeys(db, actor, proposal);
   const myBallots = mine.keys.length ? await db.ballot.findMany({ where: { proposalId: id, voterKey: { in: mine.keys } } }) : [];
   const myUnits = mine.keys.length
@@ -161,6 +172,7 @@ export async function getProposalPage(db: DbTx, actor: Actor, id: number, now: D
   return {
     proposal,
     tally,
+    tallyProblem,
     voterLabel,
     mine: {
       reason: mine.reason,
@@ -178,19 +190,35 @@ export async function getProposalPage(db: DbTx, actor: Actor, id: number, now: D
     canvassCount: canvass.reduce((s, b) => s + b.count, 0),
     voters,
     recent,
-    canEmergency: isCommunity && (proposal.status === PROPOSAL_STATUS.draft || isOpen) && proposal.issue?.emergency === true,
+    // the emergency path has its own page (emergency.ts): linked wherever it applies or has begun
+    emergencyPath: proposal.issue?.emergency === true || proposal.emergencyAppliedAt !== null,
   };
 }
 
+/**
+ * A neutral title from the matter and the scope buildings ("5号楼使用维修资金表决"), not the complaint's
+ * headline: the title is what the owners vote on and what a court reads.
+ */
+function suggestedTitle(locale: Locale, matter: string, buildingNames: string[]): string {
+  const title = translate(locale, 'votes.new.suggestedTitle', {
+    buildings: buildingNames.join('、'),
+    matter: translate(locale, `votes.matter.${matter}`),
+  });
+  return Array.from(title).slice(0, TITLE_MAX).join('');
+}
+
 /** The draft form: the actor's estates and buildings, and what an issue (and its meeting decision) prefill. */
-export async function draftDefaults(db: DbTx, actor: Actor, issueId: number | null, now: Date) {
+export async function draftDefaults(db: DbTx, actor: Actor, issueId: number | null, now: Date, locale: Locale = 'zh-CN') {
   const estates = await estatesByIds(db, actor.estateIds);
   const issue = issueId ? await issueForFundDraft(db, actor.estateIds, issueId) : null;
   if (issueId && !issue) throw new NotFound();
   const decision = issue ? await openVoteDecisionOfIssue(db, issue.id) : null;
   const estateId = issue?.estateId ?? estates[0]?.id ?? null;
   const buildings = issue ? await buildingsOfEstate(db, issue.estateId) : await buildingsOfEstates(db, actor.estateIds);
+  const settings = estateId ? await estateSettings(db, estateId) : null;
+  const issueBuilding = issue?.buildingId ? buildings.find((b) => b.id === issue.buildingId) : undefined;
   return {
+    minVotingDays: settings?.minVotingDays ?? null,
     estates,
     issue,
     decision,
@@ -199,14 +227,42 @@ export async function draftDefaults(db: DbTx, actor: Actor, issueId: number | nu
       estateId: estateId ? String(estateId) : '',
       issueId: issue ? String(issue.id) : '',
       matter: 'use_fund',
-      title: issue ? issue.title.slice(0, TITLE_MAX) : '',
+      title: issue ? suggestedTitle(locale, 'use_fund', issueBuilding ? [issueBuilding.name] : []) : '',
       description: '',
       scope: issue?.buildingId ? 'buildings' : 'estate',
       buildingIds: issue?.buildingId ? [String(issue.buildingId)] : [],
       amount: decision?.amountFen ? formatFen(decision.amountFen) : '',
       opensAt: '',
       closesAt: '',
+      quotesText: '',
     } satisfies ProposalInput,
     now,
   };
+}
+
+/**
+ * The confirmation page before closing: the tally as it stands, whether closing now is early, and if so
+ * whether the outcome is fixed (and, if not, what could still change it). Committee of the estate only.
+ */
+export async function closePage(db: DbTx, actor: Actor, id: number, now: Date) {
+  const proposal = await loadProposal(db, actor, id);
+  requireCommittee(actor, proposal.estateId);
+  if (proposal.status !== PROPOSAL_STATUS.open) throw new Conflict('votes.errors.notOpen');
+  const tally = tallyView(await tallyOf(db, proposal));
+  const timing = await closingDecision(db, proposal, now);
+  return { proposal, tally, timing };
+}
+
+/** The confirmation page before cancelling: what is lost and where the issue goes back to. */
+export async function cancelPage(db: DbTx, actor: Actor, id: number) {
+  const proposal = await loadProposal(db, actor, id);
+  requireCommittee(actor, proposal.estateId);
+  if (!transitionProposal(proposal.status, 'cancel').ok) throw new Conflict('votes.errors.notOpen');
+  const [ballots, issue] = await Promise.all([
+    db.ballot.count({ where: { proposalId: id } }),
+    proposal.issueId ? issueStateForVote(db, proposal.issueId) : null,
+  ]);
+  const returnState =
+    issue?.state === 'awaiting_vote' ? (proposal.returnIssueState === 'in_progress' ? 'in_progress' : 'awaiting_meeting') : null;
+  return { proposal, ballots, issueId: issue?.id ?? null, returnState };
 }

@@ -6,30 +6,15 @@ import { inTransaction } from '../../plugins/db.ts';
 import type { FieldError } from '../../errors.ts';
 import { errorsAs, formHandler, type FormContext } from '../../lib/form.ts';
 import { MATTERS, VOTE_CHOICES } from '../../domain/vote-tally.ts';
-import { draftDefaults, getProposalPage, listProposals } from './queries.ts';
+import { cancelPage, closePage, draftDefaults, getProposalPage, listProposals } from './queries.ts';
 import { createProposal, type ProposalInput } from './drafting.ts';
-import {
-  RECORDED_CHANNELS,
-  cancelDraft,
-  castBallot,
-  confirmEmergency,
-  openProposal,
-  retryOnDuplicateBallot,
-  type Channel,
-} from './commands.ts';
-import { closeProposal } from './closing.ts';
-import {
-  BALLOT_FIELDS,
-  BallotForm,
-  ButtonForm,
-  EmergencyForm,
-  IdParams,
-  NewProposalQuery,
-  PROPOSAL_FIELDS,
-  PageQuery,
-  ProposalForm,
-  RecordForm,
-} from './schemas.ts';
+import { openProposal } from './opening.ts';
+import { RECORDED_CHANNELS } from './ballots.ts';
+import ballotRoutes from './routes-ballots.ts';
+import voteRegisterRoutes from './routes-register.ts';
+import voteEmergencyRoutes from './routes-emergency.ts';
+import { CANCEL_REASON_MAX, EarlyCloseRefused, cancelProposal, closeProposal } from './closing.ts';
+import { ButtonForm, CancelForm, IdParams, NewProposalQuery, PROPOSAL_FIELDS, PageQuery, ProposalForm } from './schemas.ts';
 
 const FLASHES = ['opened', 'cast', 'changed', 'recorded', 'closed', 'cancelled', 'emergency'];
 
@@ -42,10 +27,11 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
 
 /** The draft form as typed, from its validated value or, to show it again, from what was sent. */
 function proposalInput(raw: RawFields): ProposalInput {
-  const [estateId, issueId, matter, title, description, scope, amount, opensAt, closesAt] = (
-    ['estateId', 'issueId', 'matter', 'title', 'description', 'scope', 'amount', 'opensAt', 'closesAt'] as const
-  ).map((name) => text(raw, name)) as [string, string, string, string, string, string, string, string, string];
-  return { estateId, issueId, matter, title, description, scope, buildingIds: list(raw.buildingIds), amount, opensAt, closesAt };
+  const [estateId, issueId, matter, title, description, scope, amount, opensAt, closesAt, quotesText] = (
+    ['estateId', 'issueId', 'matter', 'title', 'description', 'scope', 'amount', 'opensAt', 'closesAt', 'quotesText'] as const
+  ).map((name) => text(raw, name)) as [string, string, string, string, string, string, string, string, string, string];
+  const buildingIds = list(raw.buildingIds);
+  return { estateId, issueId, matter, title, description, scope, buildingIds, amount, opensAt, closesAt, quotesText };
 }
 
 const idOf = (request: FastifyRequest): number => (request.params as { id: number }).id;
@@ -55,6 +41,10 @@ export default async function voteRoutes(fastify: FastifyInstance) {
   const drafters = requireRole('committee', 'property');
   const committee = requireRole('committee');
   const idSchema = { params: IdParams };
+  // the owner's ballot and the committee's record form (routes-ballots.ts)
+  await fastify.register(ballotRoutes);
+  await fastify.register(voteRegisterRoutes);
+  await fastify.register(voteEmergencyRoutes);
 
   app.get('/votes', { preHandler: requireActor }, async (request, reply) => {
     const { proposals, needsMine } = await listProposals(app.db, actorOf(request));
@@ -68,7 +58,7 @@ export default async function voteRoutes(fastify: FastifyInstance) {
     values: ProposalInput | null,
     errors: FieldError[],
   ) {
-    const defaults = await draftDefaults(app.db, actorOf(request), issueId, app.now());
+    const defaults = await draftDefaults(app.db, actorOf(request), issueId, app.now(), request.locale);
     return reply.page('votes/new.njk', {
       ...defaults,
       values: values ?? defaults.values,
@@ -154,42 +144,6 @@ export default async function voteRoutes(fastify: FastifyInstance) {
     return reply.page('votes/canvass.njk', data);
   });
 
-  app.post(
-    '/votes/:id/ballot',
-    { preHandler: requireActor, schema: idSchema },
-    formHandler({
-      schema: BallotForm,
-      act: async ({ request, value }) => {
-        const id = idOf(request);
-        const ballot = { voterKey: value.voterKey, choice: value.choice, channel: 'online' as const };
-        const ctx = { ip: request.ip };
-        const { changed } = await retryOnDuplicateBallot(() =>
-          inTransaction(app.db, (tx) => castBallot(tx, actorOf(request), id, ballot, app.now(), ctx)),
-        );
-        return `/votes/${id}?done=${changed ? 'changed' : 'cast'}#my-ballot`;
-      },
-      render: pageWithErrors(BALLOT_FIELDS),
-    }),
-  );
-
-  app.post(
-    '/votes/:id/record',
-    { preHandler: committee, schema: idSchema },
-    formHandler({
-      schema: RecordForm,
-      act: async ({ request, value }) => {
-        const id = idOf(request);
-        const ballot = { ...value, channel: (value.channel || 'invalid') as Channel };
-        const ctx = { ip: request.ip };
-        await retryOnDuplicateBallot(() =>
-          inTransaction(app.db, (tx) => castBallot(tx, actorOf(request), id, ballot, app.now(), ctx)),
-        );
-        return `/votes/${id}?done=recorded#record`;
-      },
-      render: pageWithErrors(BALLOT_FIELDS, true),
-    }),
-  );
-
   /** A button on the proposal page: one command in one transaction, then the page with its flash. */
   const button = (command: (request: FastifyRequest, id: number) => Promise<unknown>, done: string) =>
     formHandler({
@@ -210,38 +164,55 @@ export default async function voteRoutes(fastify: FastifyInstance) {
     ),
   );
 
+  // Closing and cancelling ask first: a confirmation page (no JavaScript needed) whose form posts.
+  const renderClose = async (request: FastifyRequest, reply: FastifyReply) =>
+    reply.page('votes/close.njk', await closePage(app.db, actorOf(request), idOf(request), app.now()));
+
+  app.get('/votes/:id/close', { preHandler: committee, schema: idSchema }, renderClose);
+
   app.post(
     '/votes/:id/close',
     { preHandler: committee, schema: idSchema },
-    button(
-      (request, id) =>
-        inTransaction(app.db, (tx) => closeProposal(tx, { actor: actorOf(request), ctx: { ip: request.ip } }, id, app.now())),
-      'closed',
-    ),
+    formHandler({
+      schema: ButtonForm,
+      act: async ({ request }) => {
+        const by = { actor: actorOf(request), ctx: { ip: request.ip } };
+        await inTransaction(app.db, (tx) => closeProposal(tx, by, idOf(request), app.now()));
+        return `/votes/${idOf(request)}?done=closed`;
+      },
+      render: pageWithErrors({}),
+      // Refused early close: the confirmation page again (409), saying what could still change the outcome.
+      conflict: async ({ request, reply }, error) => {
+        if (!(error instanceof EarlyCloseRefused)) throw error;
+        return renderClose(request, reply);
+      },
+    }),
   );
+
+  const renderCancel = async (request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = [], reason = '') =>
+    reply.page('votes/cancel.njk', {
+      ...(await cancelPage(app.db, actorOf(request), idOf(request))),
+      errors,
+      reason,
+      reasonMax: CANCEL_REASON_MAX,
+    });
+
+  app.get('/votes/:id/cancel', { preHandler: committee, schema: idSchema }, (request, reply) => renderCancel(request, reply));
 
   app.post(
     '/votes/:id/cancel',
     { preHandler: committee, schema: idSchema },
-    button(
-      (request, id) => inTransaction(app.db, (tx) => cancelDraft(tx, actorOf(request), id, app.now(), { ip: request.ip })),
-      'cancelled',
-    ),
-  );
-
-  app.post(
-    '/votes/:id/emergency',
-    { preHandler: requireRole('community'), schema: idSchema },
     formHandler({
-      schema: EmergencyForm,
+      schema: CancelForm,
       act: async ({ request, value }) => {
         const id = idOf(request);
         await inTransaction(app.db, (tx) =>
-          confirmEmergency(tx, actorOf(request), id, value.note, app.now(), { ip: request.ip }),
+          cancelProposal(tx, actorOf(request), id, value.reason, app.now(), { ip: request.ip }),
         );
-        return `/votes/${id}?done=emergency`;
+        return `/votes/${id}?done=cancelled`;
       },
-      render: pageWithErrors({ note: 'emergencyNote' }),
+      render: ({ request, reply, raw }, errors) =>
+        renderCancel(request, reply, errorsAs(errors, { reason: 'cancelReason' }), text(raw, 'reason')),
     }),
   );
 }

@@ -30,6 +30,7 @@ export const ProposalForm = Type.Object({
   amount: Text(40),
   opensAt: Text(40),
   closesAt: Text(40),
+  quotesText: Text(16000),
 });
 
 export const PROPOSAL_FIELDS = {
@@ -41,6 +42,7 @@ export const PROPOSAL_FIELDS = {
   amount: 'fundAmount',
   opensAt: 'fundOpensAt',
   closesAt: 'fundClosesAt',
+  quotesText: 'fundQuotesText',
 } as const;
 
 /** An owner's own ballot. */
@@ -49,17 +51,36 @@ export const BallotForm = Type.Object({
   choice: Type.String({ maxLength: 20 }),
 });
 
-/** A ballot the committee records for an owner (paper, door to door, proxy). */
+/**
+ * A ballot the committee records for an owner (paper, door to door, proxy): multipart, with the photo or
+ * scan of the signed paper or written proxy as `evidence`. No recorder's name: the recorder is the
+ * signed-in user (a forged field is not read). Every field has a default, so a missing one is said inline.
+ */
 export const RecordForm = Type.Object({
   voterKey: Text(400),
   choice: Text(20),
   channel: Text(20),
-  recorderName: Text(200),
+  signedAt: Text(40),
+  signedTime: Text(20),
+  agentName: Text(200),
 });
 
-export const BALLOT_FIELDS = { voterKey: 'ballotVoter', choice: 'ballotChoice', channel: 'ballotChannel' } as const;
+/** The record form's page: the household chosen from the canvass list. */
+export const RecordPageQuery = Type.Object({
+  voter: Type.Optional(Type.String({ maxLength: 400 })),
+});
 
-export const EmergencyForm = Type.Object({ note: Text(1000) });
+export const BALLOT_FIELDS = {
+  voterKey: 'ballotVoter',
+  choice: 'ballotChoice',
+  channel: 'ballotChannel',
+  signedAt: 'ballotSignedAt',
+  signedTime: 'ballotSignedAt',
+  agentName: 'ballotAgent',
+} as const;
+
+/** Cancelling a vote: the reason is published (the service trims it and says, inline, what is wrong). */
+export const CancelForm = Type.Object({ reason: Text(2000) });
 
 /** A button: the form carries nothing but its CSRF token. */
 export const ButtonForm = Type.Object({});
