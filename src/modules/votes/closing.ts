@@ -136,17 +136,7 @@ export async function closeProposal(tx: DbTx, by: ChangedBy, id: number, now: Da
       { now },
     );
   }
-  const users = await electorateUsers(tx, id);
-  await notify(
-    tx,
-    users.map((userId) => ({
-      userId,
-      kind: 'vote_result',
-      params: { title: proposal.title, result: result.outcome },
-      link: `/votes/${id}`,
-      proposalId: id,
-    })),
-  );
+  await tellElectorateTheResult(tx, id, proposal.title, result.outcome);
   return { passed, tally, closeReason };
 }
 
@@ -285,5 +275,14 @@ export async function remindClosingVoters(
       proposalId: proposal.id,
       dedupeKey: `vote_closing:${proposal.id}`,
     })),
+  );
+}
+
+/** Every linked owner of the electorate hears how the vote ended (closed by its tally or by the emergency path). */
+export async function tellElectorateTheResult(tx: DbTx, proposalId: number, title: string, result: string): Promise<void> {
+  const users = await electorateUsers(tx, proposalId);
+  await notify(
+    tx,
+    users.map((userId) => ({ userId, kind: 'vote_result', params: { title, result }, link: `/votes/${proposalId}`, proposalId })),
   );
 }

@@ -4,14 +4,13 @@ import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldError } from
 import { formatFen } from '../../domain/money.ts';
 import { formatShanghai, parseShanghaiLocal } from '../../domain/deadlines.ts';
 import { PROPOSAL_STATUS, statusesAllowing, transitionProposal } from '../../domain/proposal-workflow.ts';
-import { notify } from '../notifications/index.ts';
 import { publishNotice } from '../notices/index.ts';
 import { performIssueAction } from '../issues/index.ts';
 import { recordApprovedAmount } from '../ledger/index.ts';
 import { recordAttachments, type StoredFile } from '../attachments/index.ts';
 import { estateContacts } from '../places/index.ts';
 import { activeEstateStaff, peopleByIds } from '../auth/index.ts';
-import { electorateUsers } from './electorate.ts';
+import { tellElectorateTheResult } from './closing.ts';
 import { visibleProposalsWhere } from './scope.ts';
 import { recordText } from './commands.ts';
 import { auditVote, type AuditContext } from './audit.ts';
@@ -320,16 +319,6 @@ export async function recordAuthorityApproval(
     );
   }
   if (p.openedAt !== null) {
-    const users = await electorateUsers(tx, id);
-    await notify(
-      tx,
-      users.map((userId) => ({
-        userId,
-        kind: 'vote_result',
-        params: { title: p.title, result: next.to },
-        link: `/votes/${id}`,
-        proposalId: id,
-      })),
-    );
+    await tellElectorateTheResult(tx, id, p.title, next.to);
   }
 }
