@@ -470,7 +470,7 @@ describe('fund votes and ballots in the audit log', () => {
       channel: 'paper',
       recorder: w.users.committeeA.displayName,
       agent: '',
-      signedAt: '2026-11-20 00:00',
+      signedAt: '2026-11-20', // signed on a day, no time given: shown as the date
       evidence: 1,
       replaces: 'nothing',
     });
