@@ -147,6 +147,9 @@ function storyTeller(tx: DbTx, ctx: DemoIssuesContext) {
     for (const userId of opts.supporters ?? []) {
       await tx.support.create({ data: { issueId: issue.id, userId, createdAt: at } });
     }
+    if (opts.supporters?.length) {
+      await tx.issue.update({ where: { id: issue.id }, data: { supportCount: opts.supporters.length } });
+    }
     return issue.id;
   };
 }

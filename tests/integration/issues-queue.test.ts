@@ -52,6 +52,7 @@ beforeAll(async () => {
       { issueId: supported, userId: world.users.tenantA.id },
     ],
   });
+  await t.app.db.issue.update({ where: { id: supported }, data: { supportCount: 2 } }); // kept with the rows, as supportIssue does
   assignedProperty = (
     await makeIssue(t.app, world, {
       title: '物业的',

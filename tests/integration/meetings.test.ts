@@ -52,6 +52,7 @@ async function escalatedIssue(
   );
   await performIssueAction(db, community, issue.id, 'escalate', { note: '提请联席会议' }, { now: escalatedAt });
   for (const userId of opts.supporters ?? []) await db.support.create({ data: { issueId: issue.id, userId } });
+  await db.issue.update({ where: { id: issue.id }, data: { supportCount: opts.supporters?.length ?? 0 } });
   return issue.id;
 }
 

@@ -178,8 +178,9 @@ type AttachmentOwner =
   | { ballotChangeId: number };
 
 /**
- * Records stored files as attachments of one owner, in the caller's transaction. `purpose` says what a
- * file is where its owner has several kinds (a ballot change's signed `ballot` or written `proxy`).
+ * Records stored files as attachments of one owner, in the caller's transaction, and returns how many
+ * rows it wrote (an owner that keeps a count of its files adds this in the same transaction). `purpose`
+ * says what a file is where its owner has several kinds (a ballot change's signed `ballot` or written `proxy`).
  */
 export async function recordAttachments(
   tx: DbTx,
@@ -188,9 +189,9 @@ export async function recordAttachments(
   owner: AttachmentOwner,
   now: Date,
   purpose = '',
-): Promise<void> {
-  if (stored.length === 0) return;
-  await tx.attachment.createMany({
+): Promise<number> {
+  if (stored.length === 0) return 0;
+  const { count } = await tx.attachment.createMany({
     data: stored.map((f) => ({
       storageKey: f.storageKey,
       mime: f.mime,
@@ -203,6 +204,7 @@ export async function recordAttachments(
       createdAt: now,
     })),
   });
+  return count;
 }
 
 /** A stored file the actor may see (through what it is attached to), or null. */

@@ -15,7 +15,7 @@ export async function issuesAwaitingMeeting(db: DbTx, estateIds: number[]): Prom
       title: true,
       emergency: true,
       updatedAt: true,
-      _count: { select: { supports: true } },
+      supportCount: true,
       // The escalation that put it here (or a failed vote that sent it back).
       events: {
         where: { toState: 'awaiting_meeting', action: { in: ['escalate', 'vote_failed'] } },
@@ -30,7 +30,7 @@ export async function issuesAwaitingMeeting(db: DbTx, estateIds: number[]): Prom
     title: i.title,
     emergency: i.emergency,
     escalatedAt: i.events[0]?.createdAt ?? i.updatedAt,
-    supportCount: i._count.supports,
+    supportCount: i.supportCount,
   }));
 }
 

@@ -36,6 +36,8 @@ export async function supportIssue(tx: DbTx, actor: Actor, issueId: number, now:
   const existing = await tx.support.findUnique({ where: { issueId_userId: { issueId, userId: actor.userId } } });
   if (existing) return { created: false };
   await tx.support.create({ data: { issueId, userId: actor.userId, createdAt: now } });
+  // The count the lists show and sort by, kept with its row (checked against the rows in tests).
+  await tx.issue.update({ where: { id: issueId }, data: { supportCount: { increment: 1 }, updatedAt: now } });
   return { created: true };
 }
 

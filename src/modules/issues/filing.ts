@@ -110,9 +110,21 @@ export async function fileIssue(
       createdAt: now,
     },
   });
-  await recordAttachments(tx, photos, actor.userId, { issueId: created.id }, now);
+  await recordIssuePhotos(tx, created.id, photos, actor.userId, now);
   await notifyNewIssue(tx, created, category.emergency);
   return { issueId: created.id, duplicate: false };
+}
+
+/**
+ * Records photos that belong to the issue itself (Attachment.issueId) and adds them to the issue's
+ * attachmentCount in the same transaction: the attachments module stores the rows, this module keeps
+ * its own counter (checked against the rows in tests).
+ */
+async function recordIssuePhotos(tx: DbTx, issueId: number, photos: StoredFile[], uploaderId: number, now: Date) {
+  const stored = await recordAttachments(tx, photos, uploaderId, { issueId }, now);
+  if (stored > 0) {
+    await tx.issue.update({ where: { id: issueId }, data: { attachmentCount: { increment: stored }, updatedAt: now } });
+  }
 }
 
 /**

@@ -59,7 +59,8 @@ export async function listMyIssues(db: DbTx, actor: Actor, query: MyIssuesQuery)
         createdAt: true,
         resolveBy: true,
         category: { select: { nameZh: true, nameEn: true } },
-        _count: { select: { attachments: true, supports: true } },
+        attachmentCount: true,
+        supportCount: true,
       },
     }),
   ]);
@@ -105,7 +106,6 @@ async function getIssueForActor(db: DbTx, actor: Actor, id: number) {
         orderBy: { createdAt: 'asc' },
         select: { id: true, title: true, status: true, amountFen: true, closesAt: true, emergency: true },
       },
-      _count: { select: { supports: true } },
     },
   });
   if (!issue) throw new NotFound();
@@ -179,13 +179,15 @@ const QUEUE_SELECT = {
   building: { select: { name: true } },
   category: { select: { nameZh: true, nameEn: true } },
   reporter: { select: { verified: true } }, // an unverified resident's issue is marked for staff
-  _count: { select: { attachments: true, supports: true } },
+  attachmentCount: true,
+  supportCount: true,
 } satisfies Prisma.IssueSelect;
 
 /**
  * A staff member's queue: the role's tab (community: to triage; property/committee: assigned to their
  * party) narrowed by the filters, emergencies first, then the most "me too", then the oldest. Two
- * queries (count and page), the me-too count through _count.
+ * queries (count and page); the me-too count is the issue's supportCount column, so within one estate the
+ * order is read off the (estateId, emergency, supportCount, createdAt, id) index.
  */
 export async function listQueue(db: DbTx, actor: Actor, query: QueueQuery, now: Date) {
   const views = queueViewsFor(actor.role);
@@ -223,7 +225,7 @@ export async function listQueue(db: DbTx, actor: Actor, query: QueueQuery, now: 
     db.issue.count({ where }),
     db.issue.findMany({
       where,
-      orderBy: [{ emergency: 'desc' }, { supports: { _count: 'desc' } }, { createdAt: 'asc' }, { id: 'asc' }],
+      orderBy: [{ emergency: 'desc' }, { supportCount: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
       skip: (query.page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: QUEUE_SELECT,
@@ -262,7 +264,7 @@ export async function listPublicIssues(db: DbTx, actor: Actor, query: { state?: 
     db.issue.count({ where }),
     db.issue.findMany({
       where,
-      orderBy: [{ emergency: 'desc' }, { supports: { _count: 'desc' } }, { createdAt: 'desc' }, { id: 'desc' }],
+      orderBy: [{ emergency: 'desc' }, { supportCount: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }],
       skip: (query.page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: publicSelect(actor.userId),
@@ -284,7 +286,8 @@ function publicSelect(userId: number) {
     building: { select: { name: true } },
     category: { select: { nameZh: true, nameEn: true } },
     supports: { where: { userId }, select: { userId: true } },
-    _count: { select: { supports: true, attachments: true } },
+    supportCount: true,
+    attachmentCount: true,
   } satisfies Prisma.IssueSelect;
 }
 

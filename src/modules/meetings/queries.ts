@@ -56,7 +56,7 @@ export async function getMeetingForActor(db: DbTx, actor: Actor, id: number) {
               state: true,
               emergency: true,
               estateId: true,
-              _count: { select: { supports: true } },
+              supportCount: true,
             },
           },
           decision: true,
