@@ -6,6 +6,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { AppConfig } from './config.ts';
 import dbPlugin from './plugins/db.ts';
+import sqlPlugin from './plugins/sql.ts';
 import sessionPlugin from './plugins/session.ts';
 import securityPlugin from './plugins/security.ts';
 import staticPlugin from './plugins/static.ts';
@@ -24,7 +25,12 @@ import { issuesRoutes, jobs as issuesJobs } from './modules/issues/index.ts';
 import { ledgerRoutes } from './modules/ledger/index.ts';
 import { meetingsRoutes, canSeeMeeting, jobs as meetingsJobs } from './modules/meetings/index.ts';
 import { noticesRoutes } from './modules/notices/index.ts';
-import { notificationsRoutes, unreadCount, jobs as notificationsJobs } from './modules/notifications/index.ts';
+import {
+  notificationsRoutes,
+  unreadCount,
+  unreadCountSubquery,
+  jobs as notificationsJobs,
+} from './modules/notifications/index.ts';
 import { placesRoutes } from './modules/places/index.ts';
 import { rosterRoutes } from './modules/roster/index.ts';
 import { registrationsRoutes } from './modules/registrations/index.ts';
@@ -41,6 +47,8 @@ interface BuildOptions {
   now?: () => Date;
   /** false for none, or pino options (a level, a stream); the request serializer always redacts secrets. */
   logger?: boolean | Record<string, unknown>;
+  /** Called with every SQL statement either connection runs (tests count a page's statements). */
+  onStatement?: (sql: string) => void;
 }
 
 declare module 'fastify' {
@@ -80,8 +88,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
       parts: config.uploadMaxFiles + 51,
     },
   });
-  await app.register(dbPlugin, { databaseFile: config.databaseFile });
-  await app.register(sessionPlugin, { config, now, store: sessionStore(app.db) });
+  await app.register(dbPlugin, { databaseFile: config.databaseFile, onStatement: options.onStatement });
+  await app.register(sqlPlugin, { databaseFile: config.databaseFile, onStatement: options.onStatement });
+  await app.register(sessionPlugin, { config, now, store: sessionStore(app.db, app.sql, unreadCountSubquery) });
   await app.register(securityPlugin);
   await app.register(staticPlugin, { root: ROOT });
   await app.register(viewsPlugin, { root: ROOT, unreadCount: (userId) => unreadCount(app.db, userId) });

@@ -28,6 +28,11 @@ export interface AppConfig {
   /** Run the in-process scheduler (auto-close, reminders, vote closing). Tests drive jobs directly. */
   scheduler: boolean;
   schedulerIntervalSeconds: number;
+  /**
+   * Server processes sharing the port (node:cluster): 1 serves from this process alone; n > 1 makes it the
+   * primary of n workers. They share the SQLite file; the scheduler's leases run each job in one of them.
+   */
+  workers: number;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -44,6 +49,11 @@ function bool(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean 
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function atLeastOne(name: string, n: number): number {
+  if (n < 1) throw new Error(`${name} must be at least 1, got "${n}"`);
+  return n;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -102,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: trustProxy(env.TRUST_PROXY),
     scheduler: bool('SCHEDULER', true, env),
     schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, env),
+    workers: atLeastOne('WORKERS', int('WORKERS', 1, env)),
   };
 }

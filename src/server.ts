@@ -1,47 +1,46 @@
+import cluster from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
-import { loadConfig } from './config.ts';
+import { loadConfig, type AppConfig } from './config.ts';
 import { buildApp } from './app.ts';
-import { seedDemoIfEmpty, DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import { startScheduler } from './scheduler.ts';
-import { existingUsernames, firstStartSetupLink } from './modules/auth/index.ts';
+import { GRACE_MS, SHUTDOWN_MESSAGE, firstStart, greeting, runPrimary } from './cluster.ts';
 
-// The only file that listens. Migrations ran in `npm start`'s prestart step.
+// The only file that listens. Migrations ran in `npm start`'s prestart step. With WORKERS=n (n > 1) this
+// first process becomes the primary of n workers (src/cluster.ts), each of which runs `serve` below on
+// the same port; with one, this process serves alone.
 const config = loadConfig();
-const app = await buildApp(config);
+if (cluster.isPrimary && config.workers > 1) await runPrimary(config);
+else await serve(config, cluster.isWorker);
 
-if (config.seedDemo) {
-  const seeded = await seedDemoIfEmpty(app.db, new Date());
-  if (seeded) app.log.info('Seeded the demo data (龚家湾社区 / 森嘉幸福里).');
-}
+async function serve(config: AppConfig, isWorker: boolean): Promise<void> {
+  const app = await buildApp(config);
+  // Alone, this process does the first start's work; a worker finds it done by its primary.
+  if (!isWorker) await firstStart(app.db, config, app.log);
 
-const stopScheduler = config.scheduler ? startScheduler(app) : () => {};
+  // Every process runs the scheduler: each job's lease lets one of them run it (src/scheduler.ts).
+  const stopScheduler = config.scheduler ? startScheduler(app) : async () => {};
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, 'shutting down after an error');
-  else app.log.info({ signal }, 'shutting down');
-  stopScheduler();
-  await app.close();
-});
-
-await app.listen({ host: config.host, port: config.port });
-
-const demo = await existingUsernames(
-  app.db,
-  DEMO_ACCOUNTS.map((a) => a.username),
-);
-const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
-const lines = [`\n  三方联动 Sanfang is running at ${url}`];
-// A fresh install without the demo has no user: the first administrator is made through a one-time link.
-const setup = await firstStartSetupLink(app.db, url, new Date());
-if (setup) {
-  lines.push('  No account exists yet. Create the first administrator (link good once, for 24 hours):');
-  lines.push(`    ${setup.url}`);
-  lines.push('  A fresh link at any time: npm run setup-admin');
-}
-if (demo.length > 0) {
-  lines.push(`  Demo accounts (password ${DEMO_PASSWORD}):`);
-  for (const account of DEMO_ACCOUNTS) {
-    if (demo.includes(account.username)) lines.push(`    ${account.username.padEnd(10)} ${account.description}`);
+  let closing = false;
+  const { close } = closeWithGrace({ delay: GRACE_MS }, async ({ signal, err }) => {
+    closing = true;
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal: signal ?? 'primary' }, 'shutting down');
+    await stopScheduler();
+    await app.close();
+  });
+  if (isWorker) {
+    // The primary asks its workers to stop (on its own SIGTERM or SIGINT); a worker whose primary has
+    // gone stops too, rather than serving on unsupervised. A terminal's Ctrl-C reaches every process at
+    // once: a worker already closing ignores the primary's request.
+    const stop = () => {
+      if (!closing) close();
+    };
+    process.on('message', (message) => {
+      if (message === SHUTDOWN_MESSAGE) stop();
+    });
+    process.on('disconnect', stop);
   }
+
+  await app.listen({ host: config.host, port: config.port });
+  if (!isWorker) console.log(await greeting(app.db, config));
 }
-console.log(lines.join('\n') + '\n');

@@ -236,11 +236,64 @@ export function tallyVote(units: readonly VoteUnit[], ballots: readonly VoteBall
     byChoice[ballot.choice].headcount += 1n;
   }
 
+  return decide(totalArea, totalHeadcount, byChoice, threshold);
+}
+
+/**
+ * What a tally is made of once the units and ballots are added up: the electorate's area and heads, and
+ * each choice's area and heads. The vote page keeps these as running counts (votes/tally-counts.ts) and
+ * asks `tallyFromSums` what they mean; the result at close is still `tallyVote` over the rows. Both end
+ * in the same `decide`, so the page and the close apply one rule.
+ */
+export interface VoteSums {
+  readonly totalArea: number;
+  readonly totalHeadcount: number;
+  readonly agreeArea: number;
+  readonly agreeHeadcount: number;
+  readonly disagreeArea: number;
+  readonly disagreeHeadcount: number;
+  readonly abstainArea: number;
+  readonly abstainHeadcount: number;
+}
+
+/** The tally of sums already made; throws VoteInputError('empty_electorate') when there is no voter. */
+export function tallyFromSums(sums: VoteSums, matter: VoteMatter): VoteTally {
+  const threshold = thresholdFor(matter);
+  for (const [name, value] of Object.entries(sums)) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`${name} must be a non-negative safe integer, got ${String(value)}`);
+    }
+  }
+  if (sums.totalHeadcount === 0)
+    throw new VoteInputError('empty_electorate', 'the electorate has no unit; there is nothing to tally');
+  // Each unit has a positive area (electorateProblems), so voters without any area mean a unit without one.
+  if (sums.totalArea === 0) throw new VoteInputError('unit_without_area', 'the electorate has no recorded area');
+  const b = (value: number) => BigInt(value);
+  const byChoice: Record<VoteChoice, Bucket> = {
+    agree: { area: b(sums.agreeArea), headcount: b(sums.agreeHeadcount) },
+    disagree: { area: b(sums.disagreeArea), headcount: b(sums.disagreeHeadcount) },
+    abstain: { area: b(sums.abstainArea), headcount: b(sums.abstainHeadcount) },
+  };
+  const participatingArea = byChoice.agree.area + byChoice.disagree.area + byChoice.abstain.area;
+  const participatingHeadcount = byChoice.agree.headcount + byChoice.disagree.headcount + byChoice.abstain.headcount;
+  if (participatingArea > b(sums.totalArea) || participatingHeadcount > b(sums.totalHeadcount)) {
+    throw new RangeError('more area or voters take part than the electorate holds');
+  }
+  return decide(b(sums.totalArea), b(sums.totalHeadcount), byChoice, threshold);
+}
+
+/** The figures, the quorum and the approval from the electorate's totals and each choice's bucket. */
+function decide(
+  totalArea: bigint,
+  totalHeadcount: bigint,
+  byChoice: Record<VoteChoice, Bucket>,
+  threshold: VoteThreshold,
+): VoteTally {
   const { agree, disagree, abstain } = byChoice;
   const participatingArea = agree.area + disagree.area + abstain.area;
   const participatingHeadcount = agree.headcount + disagree.headcount + abstain.headcount;
 
-  // Every voter has a positive area and there is at least one (checked above), so neither total is 0.
+  // Both callers made sure there is a voter and a positive area (tallyVote per unit), so neither total is 0.
   const quorumReached = reaches(participatingArea, totalArea, QUORUM) && reaches(participatingHeadcount, totalHeadcount, QUORUM);
   const rule = APPROVAL[threshold];
   const approved =

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import { isDatabaseOverloaded } from './db.ts';
 
 /**
  * One place that turns errors into pages: typed service errors keep their status and message key,
@@ -43,6 +44,13 @@ export default fp(
           status,
           (error as FastifyError).validation ? 'errors.validation' : 'errors.badRequest',
         );
+      }
+      if (isDatabaseOverloaded(error)) {
+        // Another process held the write lock through every retry (or this one's queue was too long):
+        // nothing was written; the person is asked to try again, never shown "database is locked".
+        request.log.warn({ err: error }, 'database busy');
+        reply.header('Retry-After', '2');
+        return renderError(request, reply, 503, 'errors.busy');
       }
       request.log.error({ err: error }, 'unhandled error');
       return renderError(request, reply, 500, 'errors.internal');

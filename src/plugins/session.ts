@@ -11,6 +11,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** The request carried a session cookie that is no longer valid (expired, revoked, logged out). */
     staleSession: boolean;
+    /** The signed-in user's unread notifications, read with the session (null when signed out). */
+    unreadCount: number | null;
   }
   interface FastifyInstance {
     sessions: {
@@ -27,7 +29,7 @@ declare module 'fastify' {
  * gives the session with its actor, or a null actor when the account may no longer sign in.
  */
 interface SessionStore {
-  load(id: string): Promise<{ lastSeenAt: Date; expiresAt: Date; actor: Actor | null } | null>;
+  load(id: string): Promise<{ lastSeenAt: Date; expiresAt: Date; actor: Actor | null; unreadCount: number } | null>;
   touch(id: string, at: Date): Promise<void>;
   create(session: { id: string; userId: number; createdAt: Date; expiresAt: Date; ip: string; userAgent: string }): Promise<void>;
   destroy(id: string): Promise<void>;
@@ -53,6 +55,7 @@ export default fp<{ config: AppConfig; now: () => Date; store: SessionStore }>(
 
     app.decorateRequest('actor', null);
     app.decorateRequest('staleSession', false);
+    app.decorateRequest('unreadCount', null);
 
     app.addHook('onRequest', async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
@@ -71,6 +74,7 @@ export default fp<{ config: AppConfig; now: () => Date; store: SessionStore }>(
         return;
       }
       request.actor = session.actor;
+      request.unreadCount = session.unreadCount;
       // Touch at most once a minute: idle expiry needs no more precision than that, and it spares a
       // write on every request.
       if (at.getTime() - session.lastSeenAt.getTime() > 60_000) await store.touch(id, at);
@@ -97,6 +101,7 @@ export default fp<{ config: AppConfig; now: () => Date; store: SessionStore }>(
         if (token) await store.destroy(hashToken(token));
         reply.clearCookie(SESSION_COOKIE, cookieOptions);
         request.actor = null;
+        request.unreadCount = null;
       },
     });
   },

@@ -63,7 +63,9 @@ export default fp<ViewsOptions>(
       const request = this.request;
       if (!request.t) setLocale(request);
       const actor = request.actor;
-      const unreadCount = actor && !request.isHtmx ? await opts.unreadCount(actor.userId) : 0;
+      // Read with the session in the same statement; counted afresh only when the session was not loaded
+      // by this request (signed in during it).
+      const unreadCount = actor && !request.isHtmx ? (request.unreadCount ?? (await opts.unreadCount(actor.userId))) : 0;
       const locale = request.locale;
       const ctx = {
         t: request.t,

@@ -1,5 +1,5 @@
 import type { DbTx } from '../plugins/db.ts';
-import { closeProposal, snapshotElectorate } from '../modules/votes/index.ts';
+import { closeProposal, recountVoteCounts, snapshotElectorate } from '../modules/votes/index.ts';
 import { publishNotice } from '../modules/notices/index.ts';
 import { formatFen } from '../domain/money.ts';
 import { translate } from '../i18n/index.ts';
@@ -122,6 +122,8 @@ export async function seedDemoVotes(tx: DbTx, ctx: { now: Date }): Promise<void>
       },
     });
   }
+  // the ballots above were written directly: bring the page's running tally up to them
+  await recountVoteCounts(tx, proposal.id);
   const linked = await tx.owner.findMany({
     where: { userId: { not: null }, estateId: estate.id },
     select: { id: true, userId: true },
@@ -203,6 +205,7 @@ async function seedPastLiftVote(tx: DbTx, estateId: number, committeeId: number,
       },
     });
   }
+  await recountVoteCounts(tx, proposal.id);
   const { passed } = await closeProposal(tx, 'system', proposal.id, closedAt);
   if (!passed) return;
   const spending: [number, string, number][] = [

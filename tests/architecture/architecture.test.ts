@@ -100,6 +100,8 @@ describe('the architecture checker fails on planted violations', () => {
     expect(violations.map(formatViolation)).toEqual([
       '[model-access] src/modules/votes/commands.ts:4: the votes module calls fundLedgerEntry.create(); fundLedgerEntry belongs to the ledger module (ask its front door)',
       '[model-access] src/modules/votes/commands.ts:5: the votes module calls issue.findUnique(); issue belongs to the issues module (ask its front door)',
+      "[model-access] src/modules/votes/reads.ts:4: the votes module runs selectFrom('Issue'); issue belongs to the issues module (ask its front door)",
+      "[model-access] src/modules/votes/reads.ts:6: the votes module runs updateTable('Notification'); notification belongs to the notifications module (ask its front door)",
       '[model-access] src/plugins/session.ts:3: src/plugins/session.ts calls session.deleteMany(); session belongs to the auth module (ask its front door)',
       '[raw-sql] src/plugins/views.ts:3: src/plugins/views.ts runs raw SQL on "Notification"; notification belongs to the notifications module (ask its front door)',
     ]);

@@ -347,6 +347,57 @@ export function modelAccessesOf(file: string, source: string, models: ReadonlySe
   return found;
 }
 
+/** The Kysely methods that start a statement on a table; only the first two may read another's table. */
+const KYSELY_READS = new Set(['selectFrom']);
+const KYSELY_WRITES = new Set(['insertInto', 'replaceInto', 'updateTable', 'deleteFrom', 'mergeInto']);
+
+export interface TableAccess {
+  table: string;
+  method: string;
+  line: number;
+  /** A `selectFrom` on a callback's parameter (`eb.selectFrom(…)` inside `jsonArrayFrom`, a subquery):
+   * part of a statement whose root table is the caller's, like a Prisma relation's display fields. */
+  nested: boolean;
+}
+
+/**
+ * Every Kysely statement on a table: `sql.selectFrom('Issue as i')`, `db.insertInto('Issue')`. The
+ * table is the string's first word. A `selectFrom` called on a parameter of an enclosing arrow function
+ * is a nested read; a root read or any write is an access like a Prisma delegate call.
+ */
+export function tableAccessesOf(file: string, source: string): TableAccess[] {
+  const sf = parse(file, source);
+  const found: TableAccess[] = [];
+  const params: Set<string>[] = [];
+  const visit = (node: ts.Node) => {
+    const isFn = ts.isArrowFunction(node) || ts.isFunctionExpression(node);
+    if (isFn) params.push(new Set(node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''))));
+    if (ts.isCallExpression(node)) {
+      const callee = skipWrappers(node.expression);
+      const arg = node.arguments[0];
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        (KYSELY_READS.has(callee.name.text) || KYSELY_WRITES.has(callee.name.text)) &&
+        arg &&
+        ts.isStringLiteralLike(arg)
+      ) {
+        const receiver = skipWrappers(callee.expression);
+        const onParam = ts.isIdentifier(receiver) && params.some((set) => set.has(receiver.text));
+        found.push({
+          table: arg.text.trim().split(/\s+/)[0]!,
+          method: callee.name.text,
+          line: lineOf(sf, node),
+          nested: onParam && KYSELY_READS.has(callee.name.text),
+        });
+      }
+    }
+    ts.forEachChild(node, visit);
+    if (isFn) params.pop();
+  };
+  visit(sf);
+  return found;
+}
+
 /** `(x)`, `x!` and `x as T` do not change what is called. */
 function skipWrappers(node: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node)) node = node.expression;
@@ -393,8 +444,22 @@ export function checkModelAccess(tree: SourceTree, owners: Record<string, string
   for (const [file, source] of sortedEntries(tree)) {
     const area = areaOf(file);
     if (area === 'seed' || area === 'generated') continue;
-    const here = moduleOf(file);
+    // The scheduler is infrastructure with one table of its own (its leases); it imports no module.
+    const here = moduleOf(file) ?? (file === 'src/scheduler.ts' ? 'scheduler' : undefined);
     const where = here ? `the ${here} module` : file;
+    for (const access of tableAccessesOf(file, source)) {
+      if (access.nested) continue;
+      const model = tables.get(access.table);
+      if (!model) continue;
+      const owner = owners[model]!;
+      if (owner === here) continue;
+      violations.push({
+        rule: 'model-access',
+        file,
+        line: access.line,
+        message: `${where} runs ${access.method}('${access.table}'); ${model} belongs to the ${owner} module (ask its front door)`,
+      });
+    }
     for (const access of modelAccessesOf(file, source, models)) {
       const owner = owners[access.model]!;
       if (owner === here) continue;

@@ -47,8 +47,11 @@ export const MODEL_OWNERS: Record<string, string> = {
   voteUnit: 'votes',
   ballot: 'votes',
   ballotChange: 'votes',
+  voteCount: 'votes',
   fundLedgerEntry: 'ledger',
   // what is published and who is told
   notice: 'notices',
   notification: 'notifications',
+  // running the app: the scheduler's leases (src/scheduler.ts is infrastructure, not a module)
+  jobLease: 'scheduler',
 };

@@ -1,99 +1,258 @@
 /**
- * Benchmark: the real app on a large generated dataset, driven by autocannon over loopback.
+ * The benchmark: the app as production runs it, on a generated dataset, driven over loopback by a load
+ * generator in another process. Nothing here is asserted: timing never goes in a test.
  *
- *   npm run bench                      # defaults below
- *   BENCH_ISSUES=200000 npm run bench  # bigger
+ *   npm run bench:data -- --size 100k        # once: tests/bench/.data/city-100k.db + city-100k.json
+ *   npm run bench -- --size 100k [--seconds 10] [--connections 10] [--workers N] [--only <substring>]
  *
- * It prints requests/s and latency percentiles per page, and each page's p50 as a ratio of /healthz's
- * (the cost of the page over the cost of the framework), so runs on different machines compare.
- * Nothing here is asserted: timing never goes in a test.
+ * See tests/bench/README.md for what each row measures and how to read it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
-import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { freshDatabase } from '../helpers/app.ts';
-import { makeWorld } from '../helpers/world.ts';
-import { loginAs } from '../helpers/client.ts';
-import { generate } from './dataset.ts';
+import Database from 'better-sqlite3';
+import { benchOptions, type BenchOptions } from './runner/args.ts';
+import { countBallots, planBallots } from './runner/ballots.ts';
+import { Browser, formBody } from './runner/browser.ts';
+import { runLoad } from './runner/load-child.ts';
+import { ROOT, freePort, memoryOf, startNode, stop, waitForGreeting, waitUntilUp, type Server } from './runner/processes.ts';
+import { failuresOf, machine, markdown, writeJson, type Report, type Row } from './runner/report.ts';
+import { BALLOTS_ROW, UNIQUE, landingPage, selected, targets, type Role, type Target } from './runner/targets.ts';
+import type { LoadConfig, Manifest } from './runner/types.ts';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const DATA_DIR = path.join(ROOT, 'tests/bench/.data');
+/** Writes run at this many connections whatever --connections says: SQLite has one writer. */
+const WRITE_CONNECTIONS = 10;
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+
+function readManifest(size: string): Manifest {
+  const file = path.join(DATA_DIR, `city-${size}.json`);
+  if (!existsSync(file)) {
+    throw new Error(`No dataset manifest at ${file}.\nGenerate it first: npm run bench:data -- --size ${size}`);
+  }
+  const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+  if (!existsSync(m.db)) throw new Error(`The manifest's database ${m.db} does not exist: generate the dataset again.`);
+  return m;
+}
+
+/** The dataset's database, copied so that the bench's writes never grow the generated file. */
+function databaseFor(m: Manifest, options: BenchOptions, work: string): string {
+  if (options.inPlace) return m.db;
+  const copy = path.join(work, path.basename(m.db));
+  log(`copying ${m.db} to ${copy}`);
+  copyFileSync(m.db, copy);
+  if (existsSync(`${m.db}-wal`)) copyFileSync(`${m.db}-wal`, `${copy}-wal`);
+  return copy;
+}
+
+/** `prisma migrate deploy`, as `npm start` runs before the server: a dataset older than a migration gets it. */
+function migrate(databaseFile: string): string {
+  const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
+  const tracked = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+  db.close();
+  // A database made by applying the migration files directly has no record of them for Prisma to read.
+  if (!tracked) return 'not checked (the dataset has no _prisma_migrations table)';
+  const res = spawnSync('npx', ['prisma', 'migrate', 'deploy'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${databaseFile}` },
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(`prisma migrate deploy failed:\n${res.stdout}\n${res.stderr}`);
+  return /No pending migrations/.test(res.stdout) ? 'no pending migrations' : 'applied pending migrations';
+}
+
+async function startServer(name: string, file: string, env: NodeJS.ProcessEnv, work: string, healthPath: string) {
+  const port = await freePort();
+  const logFile = path.join(work, `${name}.log`);
+  const child = startNode(name, file, { ...env, HOST: '127.0.0.1', PORT: String(port) }, logFile);
+  const server: Server = { name, child, origin: `http://127.0.0.1:${port}`, logFile };
+  await waitUntilUp(server, healthPath);
+  return server;
+}
+
+/** The environment production runs with (see .env.example), pointed at the copy. */
+function appEnv(databaseFile: string, work: string, options: BenchOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: `file:${databaseFile}`,
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    COOKIE_SECRET: randomBytes(32).toString('hex'),
+    COOKIE_SECURE: 'false',
+    SCHEDULER: 'true',
+    UPLOAD_DIR: path.join(work, 'uploads'),
+  };
+  delete env.WORKERS;
+  if (options.workers !== null) env.WORKERS = String(options.workers);
+  return env;
+}
+
+const skippedRow = (t: { name: string; method: 'GET' | 'POST'; path: string; as: string }, why: string): Row => ({
+  name: t.name,
+  method: t.method,
+  path: t.path,
+  as: t.as,
+  result: null,
+  skipped: why,
+  rps: 0,
+  failures: 0,
+  notes: [],
+});
+
+async function measure(row: Omit<Row, 'result' | 'rps' | 'failures' | 'skipped'>, config: LoadConfig): Promise<Row> {
+  const result = await runLoad(config);
+  // A fixed list ends when it is sent: its rate is responses over the time it took.
+  const rps = config.list ? result.total / Math.max(result.seconds, 0.001) : result.rps;
+  const done: Row = { ...row, result, rps, failures: failuresOf(row.method, result), skipped: null };
+  log(
+    `${row.name}: ${rps.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${done.failures} failed`,
+  );
+  return done;
+}
+
+/** Probes a page or form once as `browser`, then loads it. */
+async function pageRow(t: Target, browser: Browser, origin: string, options: BenchOptions): Promise<Row> {
+  const probeToken = `probe${randomBytes(6).toString('hex')}`;
+  const withToken = (form: Record<string, string>) =>
+    Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.replaceAll(UNIQUE, probeToken)]));
+  const probe = t.method === 'GET' ? await browser.get(t.path) : await browser.post(t.path, withToken(t.form ?? {}));
+  if (probe.status < 200 || probe.status >= 400) {
+    log(`${t.name}: skipped, the probe answered HTTP ${probe.status}`);
+    return skippedRow(t, `skipped (HTTP ${probe.status})`);
+  }
+  const notes: string[] = [];
+  const note = t.check?.(probe.body);
+  if (note) notes.push(note);
+  if (t.method === 'POST' && probe.status !== 303) notes.push(`the probe answered ${probe.status}, not a 303 redirect`);
+  const headers: Record<string, string> = { cookie: browser.cookieHeader() };
+  if (t.method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
+  const config: LoadConfig = {
+    origin,
+    method: t.method,
+    path: t.path,
+    headers,
+    connections: t.method === 'POST' ? WRITE_CONNECTIONS : options.connections,
+    duration: options.seconds,
+    ...(t.method === 'POST' ? { body: formBody({ _csrf: browser.csrf, ...t.form }), unique: UNIQUE } : {}),
+  };
+  return measure({ name: t.name, method: t.method, path: t.path, as: t.as, notes }, config);
+}
 
 async function main() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sanfang-bench-'));
-  const databaseFile = freshDatabase(dir);
-  const config = { ...loadConfig({}), databaseFile, uploadDir: path.join(dir, 'uploads'), logLevel: 'warn', scheduler: false };
-  // Make the small world through the app's own client, then bulk-generate the rest beside it.
-  let app = await buildApp(config, { logger: false });
-  const world = await makeWorld(app.db);
-  await app.close();
-  generate(databaseFile, world);
+  const options = benchOptions(process.argv.slice(2));
+  const m = readManifest(options.size);
+  const startedAt = new Date().toISOString();
+  const host = machine();
+  const work = mkdtempSync(path.join(tmpdir(), 'sanfang-bench-'));
+  mkdirSync(path.join(work, 'uploads'));
+  const running: ChildProcess[] = [];
+  const notes: string[] = [];
+  let failed = false;
+  try {
+    const databaseFile = databaseFor(m, options, work);
+    log(`migrations: ${migrate(databaseFile)}`);
+    const ballotsBefore = countBallots(databaseFile, m.ids.proposalId, []);
 
-  app = await buildApp(config, { logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  const base = `http://127.0.0.1:${address.port}`;
-
-  const resident = await loginAs(app, 'residenta');
-  const property = await loginAs(app, 'propertya');
-  const community = await loginAs(app, 'community');
-  const someIssue = await app.db.issue.findFirstOrThrow({
-    where: { estateId: world.estateA.id, isPublic: true },
-    orderBy: { id: 'desc' },
-  });
-
-  const targets: { name: string; path: string; cookie?: string }[] = [
-    { name: 'healthz (baseline)', path: '/healthz' },
-    { name: 'resident: my issues', path: '/issues/mine', cookie: resident.cookieHeader() },
-    { name: 'resident: my issues, htmx filter', path: '/issues/mine?state=submitted', cookie: resident.cookieHeader() },
-    { name: 'resident: estate public issues', path: '/issues/public', cookie: resident.cookieHeader() },
-    { name: 'issue page', path: `/issues/${someIssue.id}`, cookie: property.cookieHeader() },
-    { name: 'property: queue', path: '/issues', cookie: property.cookieHeader() },
-    { name: 'community: triage queue', path: '/issues', cookie: community.cookieHeader() },
-    { name: 'community: dashboard', path: '/dashboard', cookie: community.cookieHeader() },
-    { name: 'notice board', path: '/notices', cookie: resident.cookieHeader() },
-  ];
-
-  const rows: { name: string; status: string; rps: number; p50: number; p97_5: number; p99: number }[] = [];
-  for (const target of targets) {
-    const probe = await fetch(base + target.path, {
-      headers: target.cookie ? { cookie: target.cookie } : {},
-      redirect: 'manual',
-    });
-    if (probe.status !== 200) {
-      rows.push({ name: target.name, status: `skipped (HTTP ${probe.status})`, rps: 0, p50: 0, p97_5: 0, p99: 0 });
-      continue;
-    }
-    const result = await autocannon({
-      url: base + target.path,
-      connections: CONNECTIONS,
-      duration: DURATION,
-      headers: target.cookie ? { cookie: target.cookie } : {},
-    });
-    rows.push({
-      name: target.name,
-      status: `${result['2xx']} ok, ${result.non2xx} non-2xx, ${result.errors} errors`,
-      rps: result.requests.average,
-      p50: result.latency.p50,
-      p97_5: result.latency.p97_5,
-      p99: result.latency.p99,
-    });
-  }
-  await app.close();
-  rmSync(dir, { recursive: true, force: true });
-
-  const baseline = rows[0]?.p50 || 1;
-  console.log(`\n${CONNECTIONS} connections, ${DURATION} s per page, Node ${process.version}\n`);
-  console.log('| page | req/s | p50 ms | p97.5 ms | p99 ms | p50 / healthz | responses |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const r of rows) {
-    console.log(
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${(r.p50 / baseline).toFixed(1)}× | ${r.status} |`,
+    // 1. The ceiling, alone on the machine.
+    const bare = await startServer('bare', 'tests/bench/bare.ts', process.env, work, '/');
+    running.push(bare.child);
+    const bareTarget = { name: 'bare Fastify (ceiling)', method: 'GET' as const, path: '/', as: '' };
+    const bareRow = await measure(
+      { ...bareTarget, notes: [] },
+      { origin: bare.origin, method: 'GET', path: '/', headers: {}, connections: options.connections, duration: options.seconds },
     );
+    await stop(bare.child);
+
+    // 2. The app as production starts it.
+    log(`starting the app (node --import tsx src/server.ts${options.workers ? `, WORKERS=${options.workers}` : ''})`);
+    const app = await startServer('app', 'src/server.ts', appEnv(databaseFile, work, options), work, '/healthz');
+    running.push(app.child);
+    if (!(await waitForGreeting(app, 'is running at'))) log('the app answered /healthz but never printed its greeting');
+
+    const chosen = targets(m).filter((t) => selected(t.name, options.only));
+    const browsers = new Map<Role, Browser>();
+    for (const role of new Set(chosen.map((t) => t.as))) {
+      const browser = new Browser(app.origin, role);
+      await browser.login(m.accounts[role], m.password, landingPage(role, m));
+      browsers.set(role, browser);
+    }
+
+    const rows: Row[] = [];
+    for (const t of chosen) {
+      // One row failing (its load process, the connection) is reported in its row; the others still run.
+      const row = await pageRow(t, browsers.get(t.as) as Browser, app.origin, options).catch((error: unknown) => {
+        log(`${t.name}: failed: ${String(error)}`);
+        return skippedRow(t, `failed (${String(error).split('\n')[0]})`);
+      });
+      rows.push(row);
+    }
+
+    let ballots: Report['ballots'] = null;
+    let voterKeys: string[] = [];
+    if (selected(BALLOTS_ROW, options.only)) {
+      log(`logging in ${m.accounts.voters.length} voters`);
+      const plan = await planBallots(app.origin, m);
+      voterKeys = plan.voterKeys;
+      ballots = {
+        voters: m.accounts.voters.length,
+        cast: plan.requests.length,
+        refused: plan.refused,
+        recorded: null,
+        before: ballotsBefore,
+        after: null,
+        loginSeconds: plan.loginSeconds,
+      };
+      const first = plan.requests[0];
+      const row = { name: BALLOTS_ROW, method: 'POST' as const, path: `/votes/${m.ids.proposalId}/ballot`, as: 'voters' };
+      if (!first) rows.push(skippedRow(row, `skipped (no voter had a ballot form: ${plan.refused[0]?.reason ?? 'no voters'})`));
+      else {
+        const config: LoadConfig = {
+          origin: app.origin,
+          method: 'POST',
+          path: first.path,
+          headers: {},
+          list: plan.requests,
+          connections: WRITE_CONNECTIONS,
+          duration: options.seconds,
+        };
+        rows.push(await measure({ ...row, notes: [] }, config));
+      }
+    }
+
+    // 3. Peak memory before the server stops, then the ballots counted on the stopped database.
+    const memory = app.child.pid ? memoryOf(app.child.pid) : [];
+    await stop(app.child);
+    if (ballots && voterKeys.length > 0) {
+      ballots.after = countBallots(databaseFile, m.ids.proposalId, voterKeys);
+      ballots.recorded = ballots.after.ours;
+    }
+    if (options.workers === null) notes.push('WORKERS not set: the app served from one process.');
+
+    const report: Report = {
+      size: m.size,
+      issues: m.issues,
+      startedAt,
+      options,
+      machine: host,
+      bare: bareRow,
+      rows,
+      memory,
+      ballots,
+      notes,
+    };
+    console.log('\n' + markdown(report) + '\n');
+    log(`results written to ${path.relative(ROOT, writeJson(DATA_DIR, report))}`);
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    for (const child of running) await stop(child);
+    if (options.keep || failed) log(`kept ${work} (database copy, uploads, server logs)`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -34,6 +34,8 @@ export interface TestApp {
 export async function createTestApp(
   overrides: Partial<AppConfig> = {},
   start = new Date('2026-11-20T02:00:00Z'),
+  /** Called with every SQL statement the app runs (count a page's statements). */
+  onStatement?: (sql: string) => void,
 ): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sanfang-test-'));
   const databaseFile = freshDatabase(dir);
@@ -46,7 +48,7 @@ export async function createTestApp(
     ...overrides,
   };
   const clock = { now: start };
-  const app = await buildApp(config, { now: () => clock.now, logger: false });
+  const app = await buildApp(config, { now: () => clock.now, logger: false, ...(onStatement ? { onStatement } : {}) });
   await app.ready();
   return {
     app,

@@ -128,11 +128,14 @@ describe('a resident files an issue', () => {
       });
     }
     const first = await r2.get('/issues/mine');
-    expect(first.body).toContain('第 1 / 2 页');
+    expect(first.body).toContain('共 21 件');
     expect(first.body).toContain('分页 0<');
     expect(first.body).not.toContain('分页 20<');
-    const second = await r2.get('/issues/mine?state=&page=2');
+    const next = /<a href="([^"]+)" rel="next"/.exec(first.body)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toMatch(/^\/issues\/mine\?after=/);
+    const second = await r2.get(next!);
     expect(second.body).toContain('分页 20<');
+    expect(second.body).not.toContain('分页 0<');
   });
 });
 

@@ -1,8 +1,7 @@
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { issuePage } from '../../src/modules/issues/queries.ts';
+import { openSql } from '../../src/plugins/sql.ts';
+import { issuePage } from '../../src/modules/issues/page-reads.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { actorFor, makeWorld, type World } from '../helpers/world.ts';
 import { IMAGES, loginAs, type Client } from '../helpers/client.ts';
@@ -115,33 +114,28 @@ describe('the query plan of the issue page', () => {
     const followUp = await makeIssue(t.app, world, {});
     await t.app.db.issue.update({ where: { id: followUp.id }, data: { linkedFromId: closed.id } });
 
-    // The page's own statements, as Prisma sends them, captured from a logging client on the same file.
-    const statements: { query: string; params: unknown[] }[] = [];
-    const db = new PrismaClient({
-      adapter: new PrismaBetterSQLite3({ url: `file:${t.config.databaseFile}` }),
-      log: [{ emit: 'event', level: 'query' }],
-    });
-    db.$on('query', (e) => statements.push({ query: e.query, params: JSON.parse(e.params) as unknown[] }));
+    // The page's own statements (with their values inlined), captured from a logging connection on the same file.
+    const statements: string[] = [];
+    const { sql, close } = openSql(t.config.databaseFile, (statement) => statements.push(statement));
     const actors = [
       actorFor(world.users.residentA, [world.estateA.id]),
       actorFor(world.users.community, [world.estateA.id, world.estateB.id], { communityId: world.community.id }),
     ];
     try {
       for (const actor of actors) {
-        const page = await issuePage(db, actor, closed.id);
+        const page = await issuePage(sql, actor, closed.id);
         expect(page.followUps.map((f) => f.id)).toEqual([followUp.id]);
       }
     } finally {
-      await db.$disconnect();
+      await close();
     }
 
-    const linkedFrom = statements.filter((s) => /^SELECT/i.test(s.query.trim()) && /[`"]linkedFromId[`"]\s*=\s*\?/.test(s.query));
+    const linkedFrom = statements.filter((s) => /^SELECT/i.test(s.trim()) && /"linkedFromId"\s*=\s*"i"\."id"/.test(s));
     expect(linkedFrom).toHaveLength(actors.length);
     const sqlite = new Database(t.config.databaseFile, { readonly: true });
     try {
-      for (const { query, params } of linkedFrom) {
-        const bound = params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
-        const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...bound) as { detail: string }[]).map((r) => r.detail);
+      for (const query of linkedFrom) {
+        const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as { detail: string }[]).map((r) => r.detail);
         expect(plan.join('\n')).toMatch(/SEARCH (`?main`?\.)?`?Issue`? USING INDEX Issue_linkedFromId_idx \(linkedFromId=\?\)/);
         expect(plan.filter((d) => /^SCAN (`?main`?\.)?`?Issue`?\b/.test(d))).toEqual([]);
       }

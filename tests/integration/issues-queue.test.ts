@@ -16,6 +16,8 @@ const HOUR = 3600_000;
 /** The issue ids of a queue page, in order. */
 const ids = (body: string) =>
   [...body.matchAll(/<li class="issue-row[^"]*">\s*<a href="\/issues\/(\d+)"/g)].map((m) => Number(m[1]));
+/** The page's link to the next page (keyset: `after` its last row), or null. */
+const nextLink = (body: string) => /<a href="([^"]+)" rel="next"/.exec(body)?.[1]?.replaceAll('&amp;', '&') ?? null;
 
 let oldest: number;
 let supported: number;
@@ -132,7 +134,7 @@ describe('the staff queues', () => {
     expect(all).toContain(assignedCommittee);
   });
 
-  it('pages through a long queue, keeping the filters in the pager links', async () => {
+  it('pages through a long queue after the last row shown, keeping the filters in the pager links', async () => {
     for (let i = 0; i < 21; i += 1)
       await makeIssue(t.app, world, {
         category: 'parking',
@@ -143,16 +145,20 @@ describe('the staff queues', () => {
     const cat = world.cat('parking').id;
     const first = await community.get(`/issues?view=all&category=${cat}`);
     expect(ids(first.body)).toHaveLength(20);
-    expect(first.body).toContain(`category=${cat}`);
-    expect(first.body).toContain('page=2');
-    const second = await community.get(`/issues?view=all&category=${cat}&page=2`);
+    const next = nextLink(first.body);
+    expect(next).toContain(`category=${cat}`);
+    expect(next).toContain('after=');
+    const second = await community.get(next!);
     expect(ids(second.body)).toHaveLength(1);
+    expect(ids(first.body)).not.toContain(ids(second.body)[0]);
+    expect(nextLink(second.body)).toBeNull();
   });
 
   it('residents have no queue, and bad filter values are a 400, not a 500', async () => {
     expect((await resident.get('/issues')).statusCode).toBe(404);
     expect((await community.get('/issues?category=abc')).statusCode).toBe(400);
-    expect((await community.get('/issues?page=0')).statusCode).toBe(400);
+    expect((await community.get('/issues?after=bm90LWEtY3Vyc29y')).statusCode).toBe(400);
+    expect((await community.get('/issues?after=<script>')).statusCode).toBe(400);
     expect((await community.get('/issues?category=99999999999')).statusCode).toBe(400);
     expect((await community.get('/issues?building=999999999')).statusCode).toBe(200);
     expect((await community.get('/issues?view=nonsense&party=martians&state=bogus')).statusCode).toBe(200);

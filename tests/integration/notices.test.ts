@@ -78,7 +78,20 @@ describe('the notice board', () => {
     expect(res.body).toContain('5号楼屋面维修表决通过');
     expect(res.body).not.toContain('乙小区停水通知');
     expect(res.body.indexOf('联席会议决定')).toBeLessThan(res.body.indexOf('5号楼屋面维修表决通过'));
-    expect(res.body).toContain('第 1 / 2 页');
+    // 23 notices of estate A: the newest 20, then the older ones by keyset (#11), and back
+    expect(res.body).not.toContain('资金使用 18');
+    const older = /href="(\/notices\?before=[^"]+)" rel="next"/.exec(res.body)?.[1];
+    expect(older).toBeDefined();
+    const next = await c.get(String(older).replaceAll('&amp;', '&'));
+    expect(next.statusCode).toBe(200);
+    for (const title of ['资金使用 18', '资金使用 19', '资金使用 20']) expect(next.body).toContain(title);
+    expect(next.body).not.toContain('5号楼屋面维修表决通过');
+    expect(next.body).not.toMatch(/rel="next"/);
+    const newer = /href="(\/notices\?after=[^"]+)" rel="prev"/.exec(next.body)?.[1];
+    const back = await c.get(String(newer).replaceAll('&amp;', '&'));
+    expect(back.body).toContain('联席会议决定');
+    expect(back.body).not.toContain('资金使用 18');
+    expect(back.body).not.toMatch(/rel="prev"/);
   });
 
   it('filters by kind, with an htmx partial', async () => {

@@ -8,6 +8,7 @@ import {
   parseShanghaiLocal,
   timeLeft,
   toShanghaiParts,
+  toShanghaiPartsByZone,
 } from '../../src/domain/deadlines.ts';
 import type { Locale, ShanghaiParts, TimeLeft } from '../../src/domain/deadlines.ts';
 
@@ -169,5 +170,32 @@ describe('Shanghai time', () => {
   it('reads back what it formats for a datetime-local input', () => {
     const date = at('2026-11-27T10:30:00Z');
     expect(parseShanghaiLocal(formatShanghaiLocal(date))).toEqual(date);
+  });
+});
+
+describe('Shanghai calendar parts without the time-zone database', () => {
+  it.each([
+    '1991-09-15T00:00:00Z',
+    '1999-12-31T15:59:59Z',
+    '1999-12-31T16:00:00Z',
+    '2024-02-28T16:00:00Z',
+    '2026-11-30T23:59:59Z',
+    '2027-01-01T00:00:00Z',
+    '2038-01-19T03:14:08Z',
+  ])('matches Intl for %s', (iso) => {
+    const at = new Date(iso);
+    expect(toShanghaiParts(at)).toEqual(toShanghaiPartsByZone(at));
+  });
+
+  it('matches Intl on every hour of a year, across month and year ends', () => {
+    for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2027, 0, 2); ms += 3_600_000 + 61_000) {
+      const at = new Date(ms);
+      expect(toShanghaiParts(at)).toEqual(toShanghaiPartsByZone(at));
+    }
+  });
+
+  it('keeps the zone database for moments before 1991, when China had daylight saving', () => {
+    const summer1988 = new Date('1988-07-01T00:00:00Z');
+    expect(toShanghaiParts(summer1988).hour).toBe(9); // UTC+9 in summer 1988
   });
 });

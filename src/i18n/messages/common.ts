@@ -65,6 +65,7 @@ export const messages: Catalogue = {
     'errors.uploadTooLarge': '上传的文件太大或太多，请减少照片数量或压缩后重试。',
     'errors.bodyTooLarge': '提交的内容太长。',
     'errors.internal': '系统出了点问题，请稍后再试。您的内容未被保存。',
+    'errors.busy': '系统正忙，刚才的操作没有完成。请稍等几秒后再试一次。',
     'errors.invalidTransition': '当前状态（{state}）下不能进行此操作，页面已过期，请刷新查看最新状态。',
     'errors.notAllowed': '您的角色不能对此诉求进行这个操作。',
     'errors.issueChanged': '这条诉求刚刚被其他人更新了，请查看最新状态后再操作。',
@@ -151,6 +152,7 @@ export const messages: Catalogue = {
     'errors.uploadTooLarge': 'The upload is too large or has too many files. Send fewer or smaller photos.',
     'errors.bodyTooLarge': 'What you sent is too long.',
     'errors.internal': 'Something went wrong on our side. Nothing was saved; please try again later.',
+    'errors.busy': 'The system is busy and did not complete what you asked. Please wait a few seconds and try again.',
     'errors.invalidTransition':
       'This cannot be done while the issue is in state “{state}”. The page is out of date; reload it to see the current state.',
     'errors.notAllowed': 'Your role cannot take this action on this issue.',

@@ -15,7 +15,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance) {
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const data = await dashboard(app.db, actor, parsePeriod(request.query.days), app.now());
+      const data = await dashboard(app.db, app.sql, actor, parsePeriod(request.query.days), app.now());
       return reply.page(request.isHtmx ? 'dashboard/_body.njk' : 'dashboard/index.njk', { ...data, periods: PERIODS });
     },
   );

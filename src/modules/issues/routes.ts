@@ -22,17 +22,11 @@ import {
   STALE_FORM_FIELDS,
   SupportForm,
 } from './schemas.ts';
-import {
-  PUBLIC_STATES,
-  assertIssueVisible,
-  issuePage,
-  listMyIssues,
-  listPublicIssues,
-  listQueue,
-  newIssueFormData,
-  publicIssueRow,
-  queueFilterOptions,
-} from './queries.ts';
+import { newIssueFormData } from './queries.ts';
+import { PUBLIC_STATES, listMyIssues, listPublicIssues, listQueue, publicIssueRow } from './list-reads.ts';
+import { queueFilterOptionsCache } from './list-options.ts';
+import { listLinks } from './list-links.ts';
+import { assertIssueVisible, issuePage } from './page-reads.ts';
 import { fileIssue, firstFilingAfterRace } from './filing.ts';
 import { actOnIssue, addComment, alreadySupported, supportIssue } from './commands.ts';
 import { actionsFor, doneMessage, isFormAction, type FormAction } from './page-actions.ts';
@@ -82,7 +76,7 @@ export default async function issueRoutes(fastify: FastifyInstance) {
   /** The issue page: facts, deadlines, only the actions this actor may take, comments and the timeline. */
   async function renderIssue(request: FastifyRequest, reply: FastifyReply, id: number, state: PageState = {}) {
     const actor = actorOf(request);
-    const { issue, supported, followUps, linkedFrom } = await issuePage(app.db, actor, id);
+    const { issue, supported, followUps, linkedFrom } = await issuePage(app.sql, actor, id);
     const now = app.now();
     const query = request.query as Record<string, string | undefined>;
     const defaultDue = dueDates(issue.category, issue.createdAt).resolveBy;
@@ -149,11 +143,15 @@ export default async function issueRoutes(fastify: FastifyInstance) {
     { preHandler: requireRole('resident'), schema: { querystring: MyIssuesQuery } },
     async (request, reply) => {
       const state = request.query.state ?? '';
-      const result = await listMyIssues(app.db, actorOf(request), { state, page: request.query.page ?? 1 });
-      const data = { ...result, state, states: Object.values(ISSUE_STATES) };
+      const result = await listMyIssues(app.sql, actorOf(request), { ...request.query, state });
+      const links = listLinks('/issues/mine', { state }, result, request.query, '#my-list');
+      const data = { ...result, ...links, state, states: Object.values(ISSUE_STATES) };
       return reply.page(request.isHtmx ? 'issues/_my-list.njk' : 'issues/mine.njk', data);
     },
   );
+
+  // The queue's filter menus: read at most once a minute per estate set (list-options.ts).
+  const filterOptions = queueFilterOptionsCache(app.db);
 
   app.get(
     '/issues',
@@ -169,34 +167,36 @@ export default async function issueRoutes(fastify: FastifyInstance) {
         party: q.party ?? '',
         overdue: q.overdue === '1' ? '1' : '',
         emergency: q.emergency === '1' ? '1' : '',
+        q: (q.q ?? '').trim(),
       };
       const now = app.now();
-      const [result, options] = await Promise.all([
-        listQueue(
-          app.db,
-          actor,
-          {
-            view: filters.view,
-            state: filters.state,
-            categoryId: filters.category ? Number(filters.category) : undefined,
-            buildingId: filters.building ? Number(filters.building) : undefined,
-            party: filters.party,
-            overdue: filters.overdue === '1',
-            emergency: filters.emergency === '1',
-            page: q.page ?? 1,
-          },
-          now,
-        ),
-        request.isHtmx ? Promise.resolve(null) : queueFilterOptions(app.db, actor),
-      ]);
-      const query = new URLSearchParams({ ...filters, view: result.view });
+      const options = await filterOptions(actor);
+      const result = await listQueue(
+        app.sql,
+        actor,
+        {
+          view: filters.view,
+          state: filters.state,
+          categoryId: filters.category ? Number(filters.category) : undefined,
+          buildingId: filters.building ? Number(filters.building) : undefined,
+          party: filters.party,
+          overdue: filters.overdue === '1',
+          emergency: filters.emergency === '1',
+          q: filters.q,
+          after: q.after,
+          before: q.before,
+        },
+        options,
+        now,
+      );
+      const shown = { ...filters, view: result.view };
       const data = {
         ...result,
-        ...(options ?? {}),
-        filters: { ...filters, view: result.view },
+        ...listLinks('/issues', shown, result, q, '#queue-list'),
+        ...(request.isHtmx ? {} : options),
+        filters: shown,
         states: Object.values(ISSUE_STATES),
         parties: PARTIES,
-        base: `/issues?${query.toString()}`,
         now,
       };
       return reply.page(request.isHtmx ? 'issues/_queue-list.njk' : 'issues/queue.njk', data);
@@ -207,11 +207,9 @@ export default async function issueRoutes(fastify: FastifyInstance) {
     '/issues/public',
     { preHandler: requireRole('resident'), schema: { querystring: PublicQuery } },
     async (request, reply) => {
-      const result = await listPublicIssues(app.db, actorOf(request), {
-        state: request.query.state,
-        page: request.query.page ?? 1,
-      });
-      const data = { ...result, shows: PUBLIC_STATES, base: `/issues/public?state=${result.show}` };
+      const result = await listPublicIssues(app.sql, actorOf(request), request.query);
+      const links = listLinks('/issues/public', { state: result.show }, result, request.query, '#public-list');
+      const data = { ...result, ...links, shows: PUBLIC_STATES };
       return reply.page(request.isHtmx ? 'issues/_public-list.njk' : 'issues/public.njk', data);
     },
   );
@@ -227,8 +225,8 @@ export default async function issueRoutes(fastify: FastifyInstance) {
       if (!form.ok) throw new BadRequest();
       await inTransaction(app.db, (tx) => supportIssue(tx, actor, id, app.now())).catch(alreadySupported);
       if (!request.isHtmx) return reply.redirect(safeLocalPath(form.value.back, `/issues/${id}`), 303);
-      const i = await publicIssueRow(app.db, actor, id);
-      return reply.page('issues/_public-row.njk', { i, base: form.value.back });
+      const i = await publicIssueRow(app.sql, actor, id);
+      return reply.page('issues/_public-row.njk', { i, here: safeLocalPath(form.value.back, '/issues/public') });
     },
   );
 
@@ -246,7 +244,7 @@ export default async function issueRoutes(fastify: FastifyInstance) {
       load: async (request): Promise<{ id: number; action: FormAction }> => {
         const { id, action } = request.params as Static<typeof ActionParams>;
         if (!isFormAction(action)) throw new NotFound();
-        await assertIssueVisible(app.db, actorOf(request), id);
+        await assertIssueVisible(app.sql, actorOf(request), id);
         return { id, action };
       },
       act: async ({ request, value, files }, { id, action }) => {
@@ -272,7 +270,7 @@ export default async function issueRoutes(fastify: FastifyInstance) {
     { preHandler: requireActor, schema: { params: IssueParams } },
     formHandler({
       schema: CommentForm,
-      load: (request) => assertIssueVisible(app.db, actorOf(request), idOf(request)),
+      load: (request) => assertIssueVisible(app.sql, actorOf(request), idOf(request)),
       act: async ({ request, value, files }) => {
         const photos = acceptUploads(files.photos, 'photos', photoLimits());
         await withStoredFiles(app.config.uploadDir, photos, (stored) =>

@@ -1,14 +1,16 @@
 import { Type } from '@sinclair/typebox';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
-const Page = Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 }));
+/** A list's keyset cursor (list-keyset.ts): opaque base64url text, checked again when decoded. */
+const Cursor = Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' }));
 
 export const IssueParams = Type.Object({ id: Id });
 export const ActionParams = Type.Object({ id: Id, action: Type.String({ maxLength: 20 }) });
 
 export const MyIssuesQuery = Type.Object({
   state: Type.Optional(Type.String({ maxLength: 30 })),
-  page: Page,
+  after: Cursor,
+  before: Cursor,
 });
 
 /** Filter menus send '' for "any"; a number otherwise. */
@@ -23,12 +25,16 @@ export const QueueQuery = Type.Object({
   party: Type.Optional(Type.String({ maxLength: 20 })),
   overdue: Flag,
   emergency: Flag,
-  page: Page,
+  /** The search box: words of the title or an issue number; the input allows 50 characters. */
+  q: Type.Optional(Type.String({ maxLength: 50 })),
+  after: Cursor,
+  before: Cursor,
 });
 
 export const PublicQuery = Type.Object({
   state: Type.Optional(Type.String({ maxLength: 20 })),
-  page: Page,
+  after: Cursor,
+  before: Cursor,
 });
 
 // ───────────────────────────── form bodies ─────────────────────────────

@@ -3,7 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Actor } from '../../actor.ts';
 import { actorOf, requireActor } from '../../lib/guards.ts';
-import { getNotice, listNotices, NOTICE_KINDS } from './service.ts';
+import { BadRequest } from '../../errors.ts';
+import { filterEstates, getNotice, isNoticeKind, NOTICE_KINDS } from './service.ts';
+import { boardEstates, noticeBoard, readNoticeCursor, writeNoticeCursor, type NoticeCursor } from './board-reads.ts';
+
+const cursor = Type.Optional(Type.String({ pattern: '^[0-9]{1,15}\\.[0-9]{1,10}$' }));
 
 interface NoticesOptions {
   /** Whether the actor may open this meeting: the meetings module's rule, handed in by the app (meetings
@@ -22,15 +26,41 @@ export default async function noticeRoutes(fastify: FastifyInstance, { canSeeMee
         querystring: Type.Object({
           estate: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
           kind: Type.Optional(Type.String({ maxLength: 30 })),
-          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+          before: cursor,
+          after: cursor,
         }),
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
+      const { estate, before, after } = request.query;
       const kind = request.query.kind ?? '';
-      const result = await listNotices(app.db, actor, { estateId: request.query.estate, kind, page: request.query.page ?? 1 });
-      const data = { ...result, kind, kinds: NOTICE_KINDS, estateId: request.query.estate ?? '' };
+      const position = { before: readNoticeCursor(before), after: readNoticeCursor(after) };
+      if ((before !== undefined && !position.before) || (after !== undefined && !position.after)) throw new BadRequest();
+      const [page, estates] = await Promise.all([
+        noticeBoard(app.sql, {
+          estateIds: boardEstates(actor, estate),
+          kind: isNoticeKind(kind) ? kind : null,
+          ...(position.after ? { after: position.after } : position.before ? { before: position.before } : {}),
+        }),
+        filterEstates(app.db, actor),
+      ]);
+      const href = (key: 'before' | 'after', at: NoticeCursor) => {
+        const params = new URLSearchParams();
+        if (kind) params.set('kind', kind);
+        if (estate) params.set('estate', String(estate));
+        params.set(key, writeNoticeCursor(at));
+        return `/notices?${params.toString()}`;
+      };
+      const data = {
+        items: page.items,
+        estates,
+        kind,
+        kinds: NOTICE_KINDS,
+        estateId: estate ?? '',
+        olderHref: page.older ? href('before', page.older) : '',
+        newerHref: page.newer ? href('after', page.newer) : '',
+      };
       return reply.page(request.isHtmx ? 'notices/_list.njk' : 'notices/index.njk', data);
     },
   );

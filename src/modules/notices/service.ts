@@ -14,7 +14,7 @@ export const NOTICE_KINDS = [
   'general',
 ] as const;
 type NoticeKind = (typeof NOTICE_KINDS)[number];
-const NOTICE_PAGE_SIZE = 20;
+export const isNoticeKind = (kind: string): kind is NoticeKind => (NOTICE_KINDS as readonly string[]).includes(kind);
 
 interface NewNotice {
   estateId: number;
@@ -48,22 +48,10 @@ function noticeScope(actor: Actor): Prisma.NoticeWhereInput {
   return actor.role === 'admin' ? {} : { estateId: { in: actor.estateIds } };
 }
 
-export async function listNotices(db: DbTx, actor: Actor, query: { estateId?: number; kind?: string; page: number }) {
-  const where: Prisma.NoticeWhereInput = { AND: [noticeScope(actor)] };
-  if (query.estateId) where.estateId = query.estateId;
-  if (query.kind && (NOTICE_KINDS as readonly string[]).includes(query.kind)) where.kind = query.kind;
-  const [total, items, estates] = await Promise.all([
-    db.notice.count({ where }),
-    db.notice.findMany({
-      where,
-      orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
-      skip: (query.page - 1) * NOTICE_PAGE_SIZE,
-      take: NOTICE_PAGE_SIZE,
-      include: { estate: { select: { name: true } } },
-    }),
-    actor.role === 'admin' ? allEstates(db) : estatesByIds(db, actor.estateIds),
-  ]);
-  return { total, items, estates, page: query.page, pages: Math.max(1, Math.ceil(total / NOTICE_PAGE_SIZE)) };
+/** The estates the board's filter offers: the actor's, when there is more than one (admin: every estate). */
+export async function filterEstates(db: DbTx, actor: Actor) {
+  if (actor.role === 'admin') return allEstates(db);
+  return actor.estateIds.length > 1 ? estatesByIds(db, actor.estateIds) : [];
 }
 
 export async function getNotice(db: DbTx, actor: Actor, id: number) {

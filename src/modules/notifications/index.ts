@@ -3,3 +3,4 @@
 export { default as notificationsRoutes } from './routes.ts';
 export { jobs } from './jobs.ts';
 export { notify, partyRecipients, unreadCount, type NewNotification, type DeliveryChannel } from './service.ts';
+export { unreadCountSubquery } from './unread.ts';

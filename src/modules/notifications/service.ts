@@ -205,7 +205,7 @@ export async function markAllRead(tx: DbTx, userId: number, now: Date): Promise<
 
 /**
  * The reader's unread count, shown in every page's header (the views plugin is handed this). It skips
- * Prisma's query compiler (about 1.6 ms a call here, measured with tests/bench/profile.ts): plain SQL
+ * Prisma's query compiler (about 1.6 ms a call here, measured with the former tests/bench/profile.ts): plain SQL
  * with quoted identifiers (portable to PostgreSQL) on the (userId, readAt) index.
  */
 export async function unreadCount(db: DbTx, userId: number): Promise<number> {

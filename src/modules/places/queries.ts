@@ -103,7 +103,7 @@ export function buildingsWithEstateName(db: DbTx, estateIds: number[] | 'all') {
   return db.building.findMany({
     where: estateIds === 'all' ? {} : { estateId: { in: estateIds } },
     orderBy: [{ estateId: 'asc' }, { sortOrder: 'asc' }, { name: 'asc' }],
-    select: { id: true, name: true, estate: { select: { name: true } } },
+    select: { id: true, name: true, estateId: true, estate: { select: { name: true } } },
   });
 }
 

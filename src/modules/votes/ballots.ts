@@ -16,6 +16,7 @@ import { recordAttachments, type StoredFile } from '../attachments/index.ts';
 import { electorateUsers, myVoterKeys } from './electorate.ts';
 import { loadProposal, requireCommittee } from './scope.ts';
 import { auditVote, type AuditContext } from './audit.ts';
+import { countBallot, voterShare, type VoterShare } from './tally-counts.ts';
 
 /**
  * Ballots: the owner's own online ballot, and the paper, door-to-door and proxy ballots a committee
@@ -169,9 +170,6 @@ async function claimOpenWindow(tx: DbTx, proposal: { id: number; status: string;
   throw new Conflict('votes.errors.closed');
 }
 
-const inElectorate = async (tx: DbTx, proposalId: number, voterKey: string) =>
-  (await tx.voteUnit.findFirst({ where: { proposalId, voterKey }, select: { unitId: true } })) !== null;
-
 const findBallot = (tx: DbTx, proposalId: number, voterKey: string) =>
   tx.ballot.findUnique({ where: { proposalId_voterKey: { proposalId, voterKey } } });
 
@@ -184,8 +182,19 @@ interface BallotWrite {
   signedAt: Date | null;
 }
 
-/** Writes the ballot as it now stands and the BallotChange that keeps the step; the history is never rewritten. */
-async function writeBallot(tx: DbTx, actor: Actor, proposalId: number, existing: StoredBallot | null, w: BallotWrite, now: Date) {
+/**
+ * Writes the ballot as it now stands and the BallotChange that keeps the step (the history is never
+ * rewritten), and moves the voter's share in the vote's running tally (tally-counts.ts).
+ */
+async function writeBallot(
+  tx: DbTx,
+  actor: Actor,
+  proposalId: number,
+  existing: StoredBallot | null,
+  w: BallotWrite & { choice: VoteChoice },
+  share: VoterShare,
+  now: Date,
+) {
   const data = {
     choice: w.choice,
     channel: w.channel,
@@ -213,6 +222,7 @@ async function writeBallot(tx: DbTx, actor: Actor, proposalId: number, existing:
       createdAt: now,
     },
   });
+  await countBallot(tx, proposalId, share, existing?.choice ?? null, w.choice);
   return { ballot, change };
 }
 
@@ -246,19 +256,20 @@ export async function castBallot(tx: DbTx, actor: Actor, id: number, input: Onli
   if (mine.reason === 'notInElectorate') throw new Forbidden('votes.errors.notInElectorate');
   if (!mine.keys.includes(input.voterKey)) throw new Forbidden('votes.errors.notYourBallot');
   await claimOpenWindow(tx, proposal, now);
-  if (!(await inElectorate(tx, id, input.voterKey))) throw new BadRequest('votes.errors.unknownVoter');
+  const share = await voterShare(tx, id, input.voterKey);
+  if (share.units === 0) throw new BadRequest('votes.errors.unknownVoter');
 
   const existing = await findBallot(tx, id, input.voterKey);
   const { replaces } = ownerOnlineBallotMayReplace(existing ? existingOf(existing) : null);
-  const w: BallotWrite = {
+  const w = {
     voterKey: input.voterKey,
     choice: input.choice,
-    channel: 'online',
+    channel: 'online' as const,
     recorderName: '',
     agentName: '',
     signedAt: null,
   };
-  const { ballot } = await writeBallot(tx, actor, id, existing, w, now);
+  const { ballot } = await writeBallot(tx, actor, id, existing, w, share, now);
   await auditVote(tx, { actor, ctx }, now, proposal.estateId, {
     action: 'ballot.cast',
     entityType: 'ballot',
@@ -304,8 +315,8 @@ export async function recordBallot(
   const proposal = await loadProposal(tx, actor, id);
   requireCommittee(actor, proposal.estateId);
   await claimOpenWindow(tx, proposal, now);
-  if (!(await inElectorate(tx, id, input.voterKey)))
-    throw new ValidationFailed([{ field: 'ballotVoter', code: 'ballot_voter_unknown' }]);
+  const share = await voterShare(tx, id, input.voterKey);
+  if (share.units === 0) throw new ValidationFailed([{ field: 'ballotVoter', code: 'ballot_voter_unknown' }]);
   if (input.channel !== 'proxy' && proposal.openedAt && input.signedAt < startOfShanghaiDay(proposal.openedAt)) {
     const opened = formatShanghai(proposal.openedAt, 'zh-CN');
     throw new ValidationFailed([{ field: 'ballotSignedAt', code: 'ballot_signed_before_open', params: { at: opened } }]);
@@ -320,8 +331,8 @@ export async function recordBallot(
   if (!decision.allowed) throw new ValidationFailed([refusal(decision.reason, existing)]);
 
   const recorderName = actor.displayName;
-  const w: BallotWrite = { ...input, recorderName, signedAt: input.signedAt };
-  const { ballot, change } = await writeBallot(tx, actor, id, existing, w, now);
+  const w = { ...input, recorderName, signedAt: input.signedAt };
+  const { ballot, change } = await writeBallot(tx, actor, id, existing, w, share, now);
   await recordAttachments(
     tx,
     evidence,

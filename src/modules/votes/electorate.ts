@@ -13,6 +13,7 @@ import {
 } from '../../domain/vote-tally.ts';
 import { keyIncludesOwner, ownerIdsOf, voterKeyOf } from '../../domain/voter-keys.ts';
 import { unitsOfEstate } from '../places/index.ts';
+import { startCounts } from './tally-counts.ts';
 import { activeOwnerAccounts, ownerIdOfUser, ownerLinksOfEstate, ownersByUnit } from '../roster/index.ts';
 
 /**
@@ -25,17 +26,33 @@ import { activeOwnerAccounts, ownerIdOfUser, ownerLinksOfEstate, ownersByUnit } 
  * of record their account is linked to. Tenants and unlinked accounts have none (and are told why).
  */
 export async function myVoterKeys(db: DbTx, actor: Actor, proposal: { id: number; estateId: number }) {
-  if (actor.role !== 'resident') return { keys: [] as string[], reason: 'notResident' as const };
-  if (actor.isTenant) return { keys: [] as string[], reason: 'tenant' as const };
-  // until the property or committee has approved the registration, nobody votes under this account
-  if (!actor.verified) return { keys: [] as string[], reason: 'unverified' as const };
+  const refused = noBallotReason(actor);
+  if (refused) return { keys: [] as string[], reason: refused };
   const ownerId = await ownerIdOfUser(db, actor.userId, proposal.estateId);
-  if (ownerId === null) return { keys: [] as string[], reason: 'notLinked' as const };
+  if (ownerId === null) return ownVoterKeys(null, []);
   const rows = await db.voteUnit.findMany({
     where: { proposalId: proposal.id, voterKey: { contains: `o:${ownerId}` } },
     select: { voterKey: true },
   });
-  const keys = [...new Set(rows.map((r) => r.voterKey))].filter((k) => keyIncludesOwner(k, ownerId)).sort();
+  return ownVoterKeys(
+    ownerId,
+    rows.map((r) => r.voterKey),
+  );
+}
+
+/** Why the account casts no ballot whatever the roster says (not a resident, a tenant, not yet approved), or null. */
+export function noBallotReason(actor: Actor): 'notResident' | 'tenant' | 'unverified' | null {
+  if (actor.role !== 'resident') return 'notResident';
+  if (actor.isTenant) return 'tenant';
+  // until the property or committee has approved the registration, nobody votes under this account
+  if (!actor.verified) return 'unverified';
+  return null;
+}
+
+/** The keys among those found (`o:<id>` anywhere in them) that include the owner, and why none if none. */
+export function ownVoterKeys(ownerId: number | null, found: readonly string[]) {
+  if (ownerId === null) return { keys: [] as string[], reason: 'notLinked' as const };
+  const keys = [...new Set(found)].filter((k) => keyIncludesOwner(k, ownerId)).sort();
   return { keys, reason: keys.length > 0 ? null : ('notInElectorate' as const) };
 }
 
@@ -104,21 +121,22 @@ export async function snapshotElectorate(tx: DbTx, proposal: { id: number; estat
     ]);
   }
   const ownersOf = ownersByUnit(links);
-  await tx.voteUnit.createMany({
-    data: units.map((u) => {
-      const owners = (ownersOf.get(u.id) ?? []).map((link) => link.owner).sort((a, b) => a.id - b.id);
-      return {
-        proposalId: id,
-        unitId: u.id,
-        areaCentiM2: u.areaCentiM2,
-        voterKey: voterKeyOf({ unitId: u.id, developerUnsold: u.developerUnsold, owners }),
-        buildingName: u.building.name,
-        floor: u.floor,
-        room: u.room,
-        entrance: u.entrance,
-        ownerNames: owners.map((o) => o.name).join('、'),
-      };
-    }),
+  const rows = units.map((u) => {
+    const owners = (ownersOf.get(u.id) ?? []).map((link) => link.owner).sort((a, b) => a.id - b.id);
+    return {
+      proposalId: id,
+      unitId: u.id,
+      areaCentiM2: u.areaCentiM2,
+      voterKey: voterKeyOf({ unitId: u.id, developerUnsold: u.developerUnsold, owners }),
+      buildingName: u.building.name,
+      floor: u.floor,
+      room: u.room,
+      entrance: u.entrance,
+      ownerNames: owners.map((o) => o.name).join('、'),
+    };
   });
+  await tx.voteUnit.createMany({ data: rows });
+  // the running tally the vote page shows (tally-counts.ts), starting from the electorate's totals
+  await startCounts(tx, id, rows);
   return units.length;
 }

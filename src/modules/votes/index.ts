@@ -5,5 +5,7 @@ export { default as votesRoutes } from './routes.ts';
 export { jobs, closeDueVotesJob, voteClosingReminderJob } from './jobs.ts';
 export { visibleProposalsWhere } from './scope.ts';
 export { snapshotElectorate } from './electorate.ts';
+// for whoever writes ballots other than through the app (the demo seed, a bulk import, a benchmark)
+export { recountVoteCounts } from './tally-counts.ts';
 export { closeProposal } from './closing.ts';
 export { unitsLockedByOpenVotes } from './roster-lock.ts';

@@ -7,7 +7,7 @@ import { ValidationFailed, type FieldError } from '../../errors.ts';
 import { errorsAs, formHandler } from '../../lib/form.ts';
 import { VOTE_CHOICES } from '../../domain/vote-tally.ts';
 import { PROXY_AGENT_NAME_MAX } from '../../domain/vote-procedure.ts';
-import { getProposalPage } from './queries.ts';
+import { liveProposalPage } from './live-reads.ts';
 import {
   RECORDED_CHANNELS,
   castBallot,
@@ -123,7 +123,7 @@ export default async function ballotRoutes(fastify: FastifyInstance) {
       },
       // the proposal page again, the owner's ballot form saying what is missing
       render: async ({ request, reply }, errors) => {
-        const data = await getProposalPage(app.db, actorOf(request), idOf(request), app.now());
+        const data = await liveProposalPage(app.sql, actorOf(request), idOf(request), app.now());
         return reply.page('votes/show.njk', {
           ...data,
           choices: VOTE_CHOICES,

@@ -6,7 +6,9 @@ import { inTransaction } from '../../plugins/db.ts';
 import type { FieldError } from '../../errors.ts';
 import { errorsAs, formHandler, type FormContext } from '../../lib/form.ts';
 import { MATTERS, VOTE_CHOICES } from '../../domain/vote-tally.ts';
-import { cancelPage, closePage, draftDefaults, getProposalPage, listProposals } from './queries.ts';
+import { cancelPage, closePage, draftDefaults, listProposals } from './queries.ts';
+import { liveProposalPage } from './live-reads.ts';
+import { liveTally } from './live-tally.ts';
 import { createProposal, type ProposalInput } from './drafting.ts';
 import { openProposal } from './opening.ts';
 import { RECORDED_CHANNELS } from './ballots.ts';
@@ -100,9 +102,11 @@ export default async function voteRoutes(fastify: FastifyInstance) {
 
   async function renderPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const actor = actorOf(request);
-    const data = await getProposalPage(app.db, actor, idOf(request), app.now());
+    // the open vote's page polls its figures every 30 s: that read is the proposal and its counts only
+    if (request.isHtmx) return reply.page('votes/_tally.njk', await liveTally(app.sql, actor, idOf(request)));
+    const data = await liveProposalPage(app.sql, actor, idOf(request), app.now());
     const query = request.query as Record<string, string | undefined>;
-    return reply.page(request.isHtmx ? 'votes/_tally.njk' : 'votes/show.njk', {
+    return reply.page('votes/show.njk', {
       ...data,
       choices: VOTE_CHOICES,
       recordedChannels: RECORDED_CHANNELS,
@@ -140,7 +144,7 @@ export default async function voteRoutes(fastify: FastifyInstance) {
   );
 
   app.get('/votes/:id/canvass', { preHandler: requireActor, schema: idSchema }, async (request, reply) => {
-    const data = await getProposalPage(app.db, actorOf(request), request.params.id, app.now());
+    const data = await liveProposalPage(app.sql, actorOf(request), request.params.id, app.now(), 'all');
     return reply.page('votes/canvass.njk', data);
   });
 
