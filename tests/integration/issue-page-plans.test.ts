@@ -175,9 +175,10 @@ describe('what the issue page shows of a rich issue', () => {
   const photos = (body: string) => body.match(/<img src="\/attachments\/\d+"/g)?.length ?? 0;
 
   it('shows a neighbour the facts, the whole timeline, comments, photos, meetings, votes and links, with the reporter masked', async () => {
-    const res = await clients.residenta!.get(`/issues/${rich.issueId}`);
+    const res = await clients.residenta!.get(`/issues/${rich.issueId}?timeline=all`);
     expect(res.statusCode).toBe(200);
     const body = res.body;
+    expect(body).not.toContain('显示全部办理记录');
     for (const text of [
       RICH.title,
       RICH.description,
@@ -223,9 +224,21 @@ describe('what the issue page shows of a rich issue', () => {
       expect(body).toContain(text);
     expect(body).toContain(`href="/issues/${publicFollowUp}"`);
     expect(body).toContain(`href="/issues/${privateFollowUp}"`);
+    // the latest 50 steps, oldest of them first, and a link to the whole timeline
     const notes = [...body.matchAll(/时间线第 (\d+) 条记录/g)].map((m) => Number(m[1]));
-    expect(notes).toEqual(Array.from({ length: 299 }, (_, n) => n + 1));
+    expect(notes).toEqual(Array.from({ length: 50 }, (_, n) => 250 + n));
+    expect(body).toContain('这里是最近的 50 条记录。');
+    expect(body).toContain(`href="/issues/${rich.issueId}?timeline=all#timeline">显示全部办理记录</a>`);
     expect(body).not.toContain('您已附议');
+    const all = await clients.committeea!.get(`/issues/${rich.issueId}?timeline=all`);
+    const allNotes = [...all.body.matchAll(/时间线第 (\d+) 条记录/g)].map((m) => Number(m[1]));
+    expect(allNotes).toEqual(Array.from({ length: 299 }, (_, n) => n + 1));
+  });
+
+  it('shows a short timeline whole, with no link to more', async () => {
+    const res = await clients.propertya!.get(`/issues/${rich.earlierId}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('显示全部办理记录');
   });
 
   it('shows the reporter their own private follow-up, and a neighbour a 404 for it', async () => {

@@ -1,7 +1,8 @@
 import type { Actor } from '../../actor.ts';
 import { NotFound } from '../../errors.ts';
-import { fromSqlTime, jsonArrayFrom, jsonObjectFrom, jsonRow, jsonRows, sqlBool, type Sql } from '../../plugins/sql.ts';
+import { fromSqlTime, jsonArrayFrom, jsonObjectFrom, jsonRow, jsonRows, rare, sqlBool, type Sql } from '../../plugins/sql.ts';
 import { visibleIssueSql, visibleProposalSql } from './visibility-sql.ts';
+import { photosByEvent, readEvents, type AttachmentRow } from './timeline-reads.ts';
 
 /**
  * The issue page's read model (issue #11): two statements whatever the length of the timeline. The
@@ -14,12 +15,6 @@ import { visibleIssueSql, visibleProposalSql } from './visibility-sql.ts';
 
 /** The element type of a JSON array column, as Kysely infers it. */
 type RowOf<A> = A extends readonly (infer E)[] ? E : never;
-
-interface AttachmentRow {
-  id: number;
-  mime: string;
-  originalName: string;
-}
 
 /** Authorises a form on an issue page: the issue must be one the actor may see (else NotFound). */
 export async function assertIssueVisible(sql: Sql, actor: Actor, id: number): Promise<void> {
@@ -123,7 +118,7 @@ function issueQuery(sql: Sql, actor: Actor, id: number) {
         eb
           .selectFrom('Issue')
           .select(['Issue.id', 'Issue.title', 'Issue.state'])
-          .whereRef('Issue.linkedFromId', '=', 'i.id')
+          .where((f) => rare(f('Issue.linkedFromId', '=', f.ref('i.id'))))
           .where(visibleIssueSql(actor, 'Issue'))
           .orderBy('Issue.id'),
       ).as('followUps'),
@@ -205,88 +200,21 @@ function issueQuery(sql: Sql, actor: Actor, id: number) {
     ]);
 }
 
-/** The timeline: every event of the issue, oldest first, with who did it and the meeting it came from. */
-async function readEvents(sql: Sql, issueId: number, photos: Map<number, AttachmentRow[]>) {
-  const rows = await sql
-    .selectFrom('IssueEvent as e')
-    .leftJoin('User as a', 'a.id', 'e.actorId')
-    .leftJoin('Meeting as m', 'm.id', 'e.meetingId')
-    .where('e.issueId', '=', issueId)
-    .select([
-      'e.id',
-      'e.issueId',
-      'e.actorId',
-      'e.actorRole',
-      'e.action',
-      'e.fromState',
-      'e.toState',
-      'e.party',
-      'e.note',
-      'e.meetingId',
-      'e.proposalId',
-      'e.createdAt',
-      'a.displayName as actorName',
-      'a.role as actorUserRole',
-      'a.orgName as actorOrgName',
-      'm.title as meetingTitle',
-    ])
-    .orderBy('e.createdAt')
-    .orderBy('e.id')
-    .execute();
-  // A plain loop with literal objects: a timeline has hundreds of events, read a thousand times a second.
-  const events = [];
-  for (const e of rows) {
-    events.push({
-      id: e.id,
-      issueId: e.issueId,
-      actorId: e.actorId,
-      actorRole: e.actorRole,
-      action: e.action,
-      fromState: e.fromState,
-      toState: e.toState,
-      party: e.party,
-      note: e.note,
-      meetingId: e.meetingId,
-      proposalId: e.proposalId,
-      createdAt: fromSqlTime(e.createdAt),
-      actor:
-        e.actorId === null
-          ? null
-          : { id: e.actorId, displayName: e.actorName ?? '', role: e.actorUserRole ?? '', orgName: e.actorOrgName ?? '' },
-      meeting: e.meetingId === null ? null : { id: e.meetingId, title: e.meetingTitle ?? '' },
-      attachments: photos.get(e.id) ?? [],
-    });
-  }
-  return events;
-}
-
-/** The photos of the issue's events, by event (read with the issue: a few rows, not one subquery per event). */
-function photosByEvent(rows: (AttachmentRow & { eventId: number | null })[]): Map<number, AttachmentRow[]> {
-  const byEvent = new Map<number, AttachmentRow[]>();
-  for (const { eventId, ...photo } of rows) {
-    if (eventId === null) continue;
-    const list = byEvent.get(eventId);
-    if (list) list.push(photo);
-    else byEvent.set(eventId, [photo]);
-  }
-  return byEvent;
-}
-
 /** Everything the issue page shows, or NotFound if the actor may not see the issue. */
-async function readPage(sql: Sql, actor: Actor, id: number) {
+async function readPage(sql: Sql, actor: Actor, id: number, allEvents: boolean) {
   const row = await readIssue(sql, actor, id);
   if (!row) throw new NotFound();
-  const events = await readEvents(sql, row.id, photosByEvent(jsonRows(row.eventPhotos)));
-  return shapeIssue(row, events);
+  const { events, earlier } = await readEvents(sql, row.id, photosByEvent(jsonRows(row.eventPhotos)), allEvents);
+  return { ...shapeIssue(row, events), earlierEvents: earlier };
 }
 
 /** One issue with everything its page shows, or NotFound if the actor may not see it. */
 export async function getIssueForActor(sql: Sql, actor: Actor, id: number) {
-  return (await readPage(sql, actor, id)).issue;
+  return (await readPage(sql, actor, id, true)).issue;
 }
 
 type IssueRow = NonNullable<Awaited<ReturnType<typeof readIssue>>>;
-type EventRows = Awaited<ReturnType<typeof readEvents>>;
+type EventRows = Awaited<ReturnType<typeof readEvents>>['events'];
 
 function shapeIssue(row: IssueRow, events: EventRows) {
   const {
@@ -385,7 +313,7 @@ function shapeIssue(row: IssueRow, events: EventRows) {
 }
 
 /** The issue page: the issue, whether the actor already said "me too", and its linked issues either way. */
-export async function issuePage(sql: Sql, actor: Actor, id: number) {
-  const { issue, supported, linkedFrom, followUps } = await readPage(sql, actor, id);
-  return { issue, supported: actor.role === 'resident' && supported, followUps, linkedFrom };
+export async function issuePage(sql: Sql, actor: Actor, id: number, options: { allEvents?: boolean } = {}) {
+  const { issue, supported, linkedFrom, followUps, earlierEvents } = await readPage(sql, actor, id, options.allEvents ?? false);
+  return { issue, supported: actor.role === 'resident' && supported, followUps, linkedFrom, earlierEvents };
 }

@@ -76,9 +76,10 @@ export default async function issueRoutes(fastify: FastifyInstance) {
   /** The issue page: facts, deadlines, only the actions this actor may take, comments and the timeline. */
   async function renderIssue(request: FastifyRequest, reply: FastifyReply, id: number, state: PageState = {}) {
     const actor = actorOf(request);
-    const { issue, supported, followUps, linkedFrom } = await issuePage(app.sql, actor, id);
-    const now = app.now();
     const query = request.query as Record<string, string | undefined>;
+    const allEvents = query.timeline === 'all';
+    const { issue, supported, followUps, linkedFrom, earlierEvents } = await issuePage(app.sql, actor, id, { allEvents });
+    const now = app.now();
     const defaultDue = dueDates(issue.category, issue.createdAt).resolveBy;
     const dueDefault = defaultDue.getTime() > now.getTime() ? defaultDue : dueDates(issue.category, now).resolveBy;
     const canSupport =
@@ -92,6 +93,7 @@ export default async function issueRoutes(fastify: FastifyInstance) {
       !supported;
     return reply.page('issues/show.njk', {
       issue,
+      earlierEvents,
       actions: actionsFor(actor, issue),
       parties: PARTIES,
       ratings: RATINGS,
