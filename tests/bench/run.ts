@@ -17,7 +17,17 @@ import { benchOptions, type BenchOptions } from './runner/args.ts';
 import { countBallots, planBallots } from './runner/ballots.ts';
 import { Browser, formBody } from './runner/browser.ts';
 import { runLoad } from './runner/load-child.ts';
-import { ROOT, freePort, memoryOf, startNode, stop, waitForGreeting, waitUntilUp, type Server } from './runner/processes.ts';
+import {
+  ROOT,
+  freePort,
+  memoryOf,
+  startFlags,
+  startNode,
+  stop,
+  waitForGreeting,
+  waitUntilUp,
+  type Server,
+} from './runner/processes.ts';
 import { failuresOf, machine, markdown, writeJson, type Report, type Row } from './runner/report.ts';
 import { BALLOTS_ROW, UNIQUE, landingPage, selected, targets, type Role, type Target } from './runner/targets.ts';
 import type { LoadConfig, Manifest } from './runner/types.ts';
@@ -64,10 +74,17 @@ function migrate(databaseFile: string): string {
   return /No pending migrations/.test(res.stdout) ? 'no pending migrations' : 'applied pending migrations';
 }
 
-async function startServer(name: string, file: string, env: NodeJS.ProcessEnv, work: string, healthPath: string) {
+async function startServer(
+  name: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  work: string,
+  healthPath: string,
+  nodeFlags: readonly string[] = [],
+) {
   const port = await freePort();
   const logFile = path.join(work, `${name}.log`);
-  const child = startNode(name, file, { ...env, HOST: '127.0.0.1', PORT: String(port) }, logFile);
+  const child = startNode(name, file, { ...env, HOST: '127.0.0.1', PORT: String(port) }, logFile, nodeFlags);
   const server: Server = { name, child, origin: `http://127.0.0.1:${port}`, logFile };
   await waitUntilUp(server, healthPath);
   return server;
@@ -168,8 +185,11 @@ async function main() {
     await stop(bare.child);
 
     // 2. The app as production starts it.
-    log(`starting the app (node --import tsx src/server.ts${options.workers ? `, WORKERS=${options.workers}` : ''})`);
-    const app = await startServer('app', 'src/server.ts', appEnv(databaseFile, work, options), work, '/healthz');
+    const flags = startFlags();
+    log(
+      `starting the app (node ${[...flags, '--import tsx'].join(' ')} src/server.ts${options.workers ? `, WORKERS=${options.workers}` : ''})`,
+    );
+    const app = await startServer('app', 'src/server.ts', appEnv(databaseFile, work, options), work, '/healthz', flags);
     running.push(app.child);
     if (!(await waitForGreeting(app, 'is running at'))) log('the app answered /healthz but never printed its greeting');
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,9 +27,19 @@ export interface Server {
   logFile: string;
 }
 
-/** Runs a TypeScript entry point with Node and tsx (`node --import tsx <file>`), its output going to a log file. */
-export function startNode(name: string, file: string, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a TypeScript entry point with Node and tsx (`node [flags] --import tsx <file>`), its output going to a log file. */
+export function startNode(
+  name: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  nodeFlags: readonly string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', file], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = createWriteStream(logFile);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
@@ -162,4 +173,10 @@ export async function stop(child: ChildProcess, graceMs = 20_000): Promise<void>
       // already gone
     }
   }
+}
+
+/** The Node flags `npm start` runs the server with (package.json's start script), so the bench runs it the same way. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((word) => /^--max-old-space-size=\d+$/.test(word));
 }
