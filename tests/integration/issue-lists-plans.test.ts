@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -10,6 +9,7 @@ import { freshDatabase } from '../helpers/app.ts';
 import { loginAs, type Client } from '../helpers/client.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { analyze, makeListCity, type ListCity } from './issue-lists-fixture.ts';
+import { planOf as planOn, scansOf, statementLog } from '../helpers/plans.ts';
 
 /**
  * The issue lists at scale (issue #11): on a generated city of thousands of issues, every tab, filter and
@@ -21,7 +21,6 @@ import { analyze, makeListCity, type ListCity } from './issue-lists-fixture.ts';
 const START = new Date('2026-11-20T02:00:00Z');
 const COUNT = 6000;
 /** Tables that grow with the city: a statement may reach them only through an index search. */
-const BIG_TABLES = ['Issue', 'IssueEvent', 'Support', 'Attachment', 'Notification', 'Ballot'];
 
 let dir: string;
 let databaseFile: string;
@@ -30,52 +29,17 @@ let world: World;
 let city: ListCity;
 const clients: Record<string, Client> = {};
 
-let capturing = false;
-const statements: string[] = [];
+const log = statementLog();
 
 /** The statements either connection ran while `act` ran (values inlined by better-sqlite3), PRAGMAs aside. */
 async function captured<T>(act: () => Promise<T>): Promise<{ result: T; ran: string[] }> {
-  statements.length = 0;
-  capturing = true;
-  try {
-    const result = await act();
-    return { result, ran: statements.filter((s) => !/^\s*PRAGMA\b/i.test(s)) };
-  } finally {
-    capturing = false;
-  }
-}
-
-/** The tables a statement names, by the alias its query plan shows (`"Issue" as "i"` shows as `i`). */
-function tablesByAlias(statement: string): Map<string, Set<string>> {
-  const map = new Map<string, Set<string>>();
-  const quoted = '["`]?(\\w+)["`]?';
-  const from = new RegExp(`(?:from|join)\\s+(?:["\`]?main["\`]?\\.)?${quoted}(?:\\s+as\\s+${quoted})?`, 'gi');
-  for (const m of statement.matchAll(from)) {
-    const alias = m[2] ?? m[1]!;
-    map.set(alias, (map.get(alias) ?? new Set()).add(m[1]!));
-  }
-  return map;
-}
-
-function planOf(statement: string): string[] {
-  const sqlite = new Database(databaseFile, { readonly: true });
-  try {
-    return (sqlite.prepare(`EXPLAIN QUERY PLAN ${statement}`).all() as { detail: string }[]).map((r) => r.detail);
-  } finally {
-    sqlite.close();
-  }
+  const { result, statements } = await log.captured(act);
+  return { result, ran: statements };
 }
 
 /** The plan lines that read a growing table whole: `SCAN Issue`, or a scan of its (covering) index. */
-function scansOfBigTables(statement: string): string[] {
-  const tables = tablesByAlias(statement);
-  return planOf(statement).filter((line) => {
-    const m = /^SCAN (?:`?main`?\.)?`?(\w+)`?/.exec(line);
-    if (!m) return false;
-    const named = tables.get(m[1]!) ?? new Set([m[1]!]);
-    return [...named].some((t) => BIG_TABLES.includes(t));
-  });
-}
+const scansOfBigTables = (statement: string) => scansOf(databaseFile, statement);
+const planOf = (statement: string) => planOn(databaseFile, statement);
 
 /** A statement of the lists' own (Kysely's `"Issue" as "i"`), not the session load or the menus. */
 const isListRead = (statement: string) => /from "Issue" as "i"/.test(statement);
@@ -125,9 +89,7 @@ beforeAll(async () => {
   app = await buildApp(config, {
     now: () => START,
     logger: false,
-    onStatement: (statement) => {
-      if (capturing) statements.push(statement);
-    },
+    onStatement: log.onStatement,
   });
   await app.ready();
   for (const username of ['residenta', 'propertya', 'committeea', 'community', 'admin'])

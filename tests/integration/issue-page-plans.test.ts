@@ -10,6 +10,7 @@ import { freshDatabase } from '../helpers/app.ts';
 import { loginAs, type Client } from '../helpers/client.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { RICH, makeCrowd, makeRichIssue } from './issue-page-fixture.ts';
+import { BIG_TABLES, scansOf, statementLog } from '../helpers/plans.ts';
 
 /**
  * The issue page at scale (issue #11): on a generated city with thousands of issues and one issue with a
@@ -19,8 +20,6 @@ import { RICH, makeCrowd, makeRichIssue } from './issue-page-fixture.ts';
 
 const START = new Date('2026-11-20T02:00:00Z');
 const CROWD = 5000;
-/** Tables that grow with the city: a statement may only reach them through an index search. */
-const BIG_TABLES = ['Issue', 'IssueEvent', 'Support', 'Attachment', 'Ballot', 'Notification', 'Comment'];
 /** Tables the page reads that grow too, if more slowly: held to the same rule. */
 const GROWING_TOO = ['AgendaItem', 'Meeting', 'Decision', 'FundProposal', 'User', 'Session'];
 
@@ -34,42 +33,11 @@ let publicFollowUp: number;
 let privateFollowUp: number;
 const clients: Record<string, Client> = {};
 
-let capturing = false;
-const statements: string[] = [];
-
-/** The SQL statements either connection ran while `act` ran (values inlined), PRAGMAs aside. */
-async function captured<T>(act: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  statements.length = 0;
-  capturing = true;
-  try {
-    const result = await act();
-    return { result, statements: statements.filter((s) => !/^\s*PRAGMA\b/i.test(s)) };
-  } finally {
-    capturing = false;
-  }
-}
-
-/** The tables a statement names (`"Issue" as "i"`, `"Issue"`), by the alias its query plan shows. */
-function tablesByAlias(statement: string): Map<string, Set<string>> {
-  const map = new Map<string, Set<string>>();
-  const add = (alias: string, table: string) => map.set(alias, (map.get(alias) ?? new Set()).add(table));
-  const quoted = '["`]?(\\w+)["`]?';
-  const from = new RegExp(`(?:from|join)\\s+(?:["\`]?main["\`]?\\.)?${quoted}(?:\\s+as\\s+${quoted})?`, 'gi');
-  for (const m of statement.matchAll(from)) add(m[2] ?? m[1]!, m[1]!);
-  return map;
-}
+const log = statementLog();
+const captured = log.captured;
 
 /** The lines of a statement's query plan that read a growing table whole (a covering-index scan too). */
-function scansOfBigTables(sqlite: Database.Database, statement: string): string[] {
-  const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${statement}`).all() as { detail: string }[]).map((r) => r.detail);
-  const tables = tablesByAlias(statement);
-  return plan.filter((line) => {
-    const m = /^SCAN (?:`?main`?\.)?`?(\w+)`?/.exec(line);
-    if (!m) return false;
-    const named = tables.get(m[1]!) ?? new Set([m[1]!]);
-    return [...named].some((t) => BIG_TABLES.includes(t) || GROWING_TOO.includes(t));
-  });
-}
+const scansOfBigTables = (statement: string) => scansOf(databaseFile, statement, [...BIG_TABLES, ...GROWING_TOO]);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sanfang-issue-page-'));
@@ -102,9 +70,7 @@ beforeAll(async () => {
   app = await buildApp(config, {
     now: () => START,
     logger: false,
-    onStatement: (statement) => {
-      if (capturing) statements.push(statement);
-    },
+    onStatement: log.onStatement,
   });
   await app.ready();
   for (const username of ['residenta', 'residenta2', 'residentb', 'propertya', 'committeea', 'community', 'admin'])
@@ -125,12 +91,7 @@ describe('the issue page of a long-running issue in a city of thousands', () => 
       expect(res.body).toContain(RICH.lastNote);
       expect(ran.length).toBeGreaterThan(0);
       expect(ran.length).toBeLessThanOrEqual(5);
-      const sqlite = new Database(databaseFile, { readonly: true });
-      try {
-        for (const statement of ran) expect(scansOfBigTables(sqlite, statement), statement).toEqual([]);
-      } finally {
-        sqlite.close();
-      }
+      for (const statement of ran) expect(scansOfBigTables(statement), statement).toEqual([]);
     },
   );
 
@@ -151,23 +112,13 @@ describe('the issue page of a long-running issue in a city of thousands', () => 
     expect(res.statusCode).toBe(404);
     expect(res.body).not.toContain('我也遇到了');
     expect(ran.length).toBeLessThanOrEqual(3);
-    const sqlite = new Database(databaseFile, { readonly: true });
-    try {
-      for (const statement of ran) expect(scansOfBigTables(sqlite, statement), statement).toEqual([]);
-    } finally {
-      sqlite.close();
-    }
+    for (const statement of ran) expect(scansOfBigTables(statement), statement).toEqual([]);
   });
 
   it('catches a scan when there is one (the check itself works)', () => {
-    const sqlite = new Database(databaseFile, { readonly: true });
-    try {
-      expect(scansOfBigTables(sqlite, 'select "i"."id" from "Issue" as "i" where "i"."title" = \'x\'')).toHaveLength(1);
-      expect(scansOfBigTables(sqlite, 'select count(*) from "Support"')).toHaveLength(1);
-      expect(scansOfBigTables(sqlite, 'select "id" from "Issue" where "id" = 1')).toEqual([]);
-    } finally {
-      sqlite.close();
-    }
+    expect(scansOfBigTables('select "i"."id" from "Issue" as "i" where "i"."title" = \'x\'')).toHaveLength(1);
+    expect(scansOfBigTables('select count(*) from "Support"')).toHaveLength(1);
+    expect(scansOfBigTables('select "id" from "Issue" where "id" = 1')).toEqual([]);
   });
 });
 

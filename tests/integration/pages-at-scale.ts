@@ -8,15 +8,13 @@ import { loadConfig, type AppConfig } from '../../src/config.ts';
 import { freshDatabase } from '../helpers/app.ts';
 import { loginAs, type Client } from '../helpers/client.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
+import { scansOf, statementLog } from '../helpers/plans.ts';
 
 /**
  * The plan tests' harness (not a test file; tests/integration/*-plans.test.ts use it): a city generated
  * in bulk beside the small test world, analysed, and read by a fresh app whose every SQL statement is
  * captured, so a test can count a page's statements and EXPLAIN each of them with its parameters.
  */
-
-/** Tables that grow with the city: a statement may only reach them through an index search. */
-export const BIG_TABLES = ['Issue', 'IssueEvent', 'Support', 'Attachment', 'Ballot', 'Notification', 'VoteUnit'];
 
 export interface PlanHarness {
   app: FastifyInstance;
@@ -28,27 +26,6 @@ export interface PlanHarness {
   /** The lines of each statement's plan that read a big table whole (a covering-index scan too). */
   scans(statements: string[]): { statement: string; lines: string[] }[];
   close(): Promise<void>;
-}
-
-/** The tables a statement names (`"Issue" as "i"`, `main`.`Issue`), by the alias its query plan shows. */
-function tablesByAlias(statement: string): Map<string, Set<string>> {
-  const map = new Map<string, Set<string>>();
-  const add = (alias: string, table: string) => map.set(alias, (map.get(alias) ?? new Set()).add(table));
-  const quoted = '["`]?(\\w+)["`]?';
-  const from = new RegExp(`(?:from|join)\\s+(?:["\`]?main["\`]?\\.)?${quoted}(?:\\s+as\\s+${quoted})?`, 'gi');
-  for (const m of statement.matchAll(from)) add(m[2] ?? m[1]!, m[1]!);
-  return map;
-}
-
-export function scansOfBigTables(sqlite: Database.Database, statement: string): string[] {
-  const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${statement}`).all() as { detail: string }[]).map((r) => r.detail);
-  const tables = tablesByAlias(statement);
-  return plan.filter((line) => {
-    const m = /^SCAN (?:`?main`?\.)?`?(\w+)`?/.exec(line);
-    if (!m) return false;
-    const named = tables.get(m[1]!) ?? new Set([m[1]!]);
-    return [...named].some((t) => BIG_TABLES.includes(t));
-  });
 }
 
 /**
@@ -78,15 +55,8 @@ export async function planHarness(
   sqlite.exec('ANALYZE');
   sqlite.close();
 
-  let capturing = false;
-  const statements: string[] = [];
-  const app = await buildApp(config, {
-    now: () => start,
-    logger: false,
-    onStatement: (statement) => {
-      if (capturing) statements.push(statement);
-    },
-  });
+  const log = statementLog();
+  const app = await buildApp(config, { now: () => start, logger: false, onStatement: log.onStatement });
   await app.ready();
   const clients: Record<string, Client> = {};
   for (const username of usernames) clients[username] = await loginAs(app, username);
@@ -95,23 +65,9 @@ export async function planHarness(
     world,
     databaseFile,
     clients,
-    async captured(act) {
-      statements.length = 0;
-      capturing = true;
-      try {
-        const result = await act();
-        return { result, statements: statements.filter((s) => !/^\s*PRAGMA\b/i.test(s)) };
-      } finally {
-        capturing = false;
-      }
-    },
+    captured: log.captured,
     scans(ran) {
-      const sqlite = new Database(databaseFile, { readonly: true });
-      try {
-        return ran.map((statement) => ({ statement, lines: scansOfBigTables(sqlite, statement) })).filter((s) => s.lines.length);
-      } finally {
-        sqlite.close();
-      }
+      return ran.map((statement) => ({ statement, lines: scansOf(databaseFile, statement) })).filter((s) => s.lines.length);
     },
     async close() {
       await app.close();
