@@ -158,10 +158,3 @@ export function makeListCity(file: string, world: World, count: number, start: D
   db.close();
   return city;
 }
-
-/** ANALYZE the file, as a server's maintenance would, so the planner knows the city's shape. */
-export function analyze(file: string) {
-  const db = new Database(file);
-  db.exec('ANALYZE');
-  db.close();
-}

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.ts';
-import { loadConfig, type AppConfig } from '../../src/config.ts';
 import { queueFilterOptionsCache } from '../../src/modules/issues/list-options.ts';
-import { freshDatabase } from '../helpers/app.ts';
-import { actorFor, makeWorld, type World } from '../helpers/world.ts';
-import { loginAs, type Client } from '../helpers/client.ts';
-import { analyze, makeListCity, type ListCity } from './issue-lists-fixture.ts';
+import { actorFor, type World } from '../helpers/world.ts';
+import type { Client } from '../helpers/client.ts';
+import { makeListCity, type ListCity } from './issue-lists-fixture.ts';
+import { planHarness, type PlanHarness } from './pages-at-scale.ts';
 
 /**
  * Keyset paging of the issue lists (issue #11): walking a list's "next" links returns every issue it
@@ -25,7 +20,6 @@ const START = new Date('2026-11-20T02:00:00Z');
 const COUNT = 4000;
 const OPEN = ['submitted', 'accepted', 'in_progress', 'awaiting_meeting', 'awaiting_vote'];
 
-let dir: string;
 let databaseFile: string;
 let app: FastifyInstance;
 let world: World;
@@ -90,31 +84,22 @@ async function walk(client: Client, url: string, between?: (page: number) => Pro
   return pages;
 }
 
+let harness: PlanHarness;
+
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sanfang-issue-paging-'));
-  databaseFile = freshDatabase(dir);
-  const config: AppConfig = {
-    ...loadConfig({}),
-    databaseFile,
-    uploadDir: path.join(dir, 'uploads'),
-    logLevel: 'silent',
-    scheduler: false,
-  };
-  const setup = await buildApp(config, { now: () => START, logger: false });
-  await setup.ready();
-  world = await makeWorld(setup.db);
-  await setup.close();
-  city = makeListCity(databaseFile, world, COUNT, START);
-  analyze(databaseFile);
-  app = await buildApp(config, { now: () => START, logger: false });
-  await app.ready();
-  for (const username of ['residenta', 'propertya', 'committeea', 'community', 'community2'])
-    clients[username] = await loginAs(app, username);
+  harness = await planHarness(
+    START,
+    (file, made) => {
+      city = makeListCity(file, made, COUNT, START);
+    },
+    ['residenta', 'propertya', 'committeea', 'community', 'community2'],
+  );
+  ({ app, world, databaseFile } = harness);
+  Object.assign(clients, harness.clients);
 }, 180_000);
 
 afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('walking a list page by page', () => {

@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.ts';
-import { loadConfig, type AppConfig } from '../../src/config.ts';
-import { freshDatabase } from '../helpers/app.ts';
 import { loginAs, type Client } from '../helpers/client.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
-import { analyze, makeListCity, type ListCity } from './issue-lists-fixture.ts';
-import { planOf as planOn, scansOf, statementLog } from '../helpers/plans.ts';
+import type { World } from '../helpers/world.ts';
+import { makeListCity, type ListCity } from './issue-lists-fixture.ts';
+import { planOf as planOn, scansOf } from '../helpers/plans.ts';
+import { planHarness, type PlanHarness } from './pages-at-scale.ts';
 
 /**
  * The issue lists at scale (issue #11): on a generated city of thousands of issues, every tab, filter and
@@ -22,18 +17,15 @@ const START = new Date('2026-11-20T02:00:00Z');
 const COUNT = 6000;
 /** Tables that grow with the city: a statement may reach them only through an index search. */
 
-let dir: string;
 let databaseFile: string;
 let app: FastifyInstance;
 let world: World;
 let city: ListCity;
 const clients: Record<string, Client> = {};
 
-const log = statementLog();
-
 /** The statements either connection ran while `act` ran (values inlined by better-sqlite3), PRAGMAs aside. */
 async function captured<T>(act: () => Promise<T>): Promise<{ result: T; ran: string[] }> {
-  const { result, statements } = await log.captured(act);
+  const { result, statements } = await harness.captured(act);
   return { result, ran: statements };
 }
 
@@ -69,36 +61,23 @@ async function walk(username: string, url: string) {
   return pages;
 }
 
+let harness: PlanHarness;
+
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sanfang-issue-lists-'));
-  databaseFile = freshDatabase(dir);
-  const config: AppConfig = {
-    ...loadConfig({}),
-    databaseFile,
-    uploadDir: path.join(dir, 'uploads'),
-    logLevel: 'silent',
-    scheduler: false,
-  };
-  // The city is written while no app has it open, analysed, and read by a fresh app, as a server started on it.
-  const setup = await buildApp(config, { now: () => START, logger: false });
-  await setup.ready();
-  world = await makeWorld(setup.db);
-  await setup.close();
-  city = makeListCity(databaseFile, world, COUNT, START);
-  analyze(databaseFile);
-  app = await buildApp(config, {
-    now: () => START,
-    logger: false,
-    onStatement: log.onStatement,
-  });
-  await app.ready();
-  for (const username of ['residenta', 'propertya', 'committeea', 'community', 'admin'])
-    clients[username] = await loginAs(app, username);
+  // The city is written in bulk beside the small world, analysed, and read by a fresh app, as a server started on it.
+  harness = await planHarness(
+    START,
+    (file, made) => {
+      city = makeListCity(file, made, COUNT, START);
+    },
+    ['residenta', 'propertya', 'committeea', 'community', 'admin'],
+  );
+  ({ app, world, databaseFile } = harness);
+  Object.assign(clients, harness.clients);
 }, 180_000);
 
 afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 /** Every filter of the queue, and searches: words, words with LIKE's wildcards, an issue number. */

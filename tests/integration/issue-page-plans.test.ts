@@ -1,16 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.ts';
-import { loadConfig, type AppConfig } from '../../src/config.ts';
-import { freshDatabase } from '../helpers/app.ts';
-import { loginAs, type Client } from '../helpers/client.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
+import type { Client } from '../helpers/client.ts';
 import { RICH, makeCrowd, makeRichIssue } from './issue-page-fixture.ts';
-import { BIG_TABLES, scansOf, statementLog } from '../helpers/plans.ts';
+import { BIG_TABLES, scansOf } from '../helpers/plans.ts';
+import { planHarness, type PlanHarness } from './pages-at-scale.ts';
 
 /**
  * The issue page at scale (issue #11): on a generated city with thousands of issues and one issue with a
@@ -23,63 +15,43 @@ const CROWD = 5000;
 /** Tables the page reads that grow too, if more slowly: held to the same rule. */
 const GROWING_TOO = ['AgendaItem', 'Meeting', 'Decision', 'FundProposal', 'User', 'Session'];
 
-let dir: string;
 let databaseFile: string;
-let app: FastifyInstance;
-let world: World;
 let rich: Awaited<ReturnType<typeof makeRichIssue>>;
 let otherEstateIssue: number;
 let publicFollowUp: number;
 let privateFollowUp: number;
 const clients: Record<string, Client> = {};
 
-const log = statementLog();
-const captured = log.captured;
+const captured = <T>(act: () => Promise<T>) => harness.captured(act);
 
 /** The lines of a statement's query plan that read a growing table whole (a covering-index scan too). */
 const scansOfBigTables = (statement: string) => scansOf(databaseFile, statement, [...BIG_TABLES, ...GROWING_TOO]);
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sanfang-issue-page-'));
-  databaseFile = freshDatabase(dir);
-  const config: AppConfig = {
-    ...loadConfig({}),
-    databaseFile,
-    uploadDir: path.join(dir, 'uploads'),
-    logLevel: 'silent',
-    scheduler: false,
-  };
-  // The city is written by one app, analysed, and read by a fresh one, as a server started on it would.
-  const setup = await buildApp(config, { now: () => START, logger: false });
-  await setup.ready();
-  world = await makeWorld(setup.db);
-  const crowd = await makeCrowd(setup.db, world, CROWD, START);
-  rich = await makeRichIssue(setup.db, world, START);
-  // makeCrowd deals the issues to estates A, B and C in turn
-  const ofEstateB = await setup.db.issue.findUniqueOrThrow({ where: { id: crowd[1]! } });
-  if (ofEstateB.estateId !== world.estateB.id) throw new Error('the crowd is dealt differently');
-  otherEstateIssue = ofEstateB.id;
-  const followUps = await setup.db.issue.findMany({ where: { linkedFromId: rich.issueId }, orderBy: { id: 'asc' } });
-  publicFollowUp = followUps.find((f) => f.isPublic)!.id;
-  privateFollowUp = followUps.find((f) => !f.isPublic)!.id;
-  await setup.close();
-  const sqlite = new Database(databaseFile);
-  sqlite.exec('ANALYZE');
-  sqlite.close();
+let harness: PlanHarness;
 
-  app = await buildApp(config, {
-    now: () => START,
-    logger: false,
-    onStatement: log.onStatement,
-  });
-  await app.ready();
-  for (const username of ['residenta', 'residenta2', 'residentb', 'propertya', 'committeea', 'community', 'admin'])
-    clients[username] = await loginAs(app, username);
+beforeAll(async () => {
+  // The city is written by one app, analysed, and read by a fresh one, as a server started on it would.
+  harness = await planHarness(
+    START,
+    async (_file, made, setup) => {
+      const crowd = await makeCrowd(setup.db, made, CROWD, START);
+      rich = await makeRichIssue(setup.db, made, START);
+      // makeCrowd deals the issues to estates A, B and C in turn
+      const ofEstateB = await setup.db.issue.findUniqueOrThrow({ where: { id: crowd[1]! } });
+      if (ofEstateB.estateId !== made.estateB.id) throw new Error('the crowd is dealt differently');
+      otherEstateIssue = ofEstateB.id;
+      const followUps = await setup.db.issue.findMany({ where: { linkedFromId: rich.issueId }, orderBy: { id: 'asc' } });
+      publicFollowUp = followUps.find((f) => f.isPublic)!.id;
+      privateFollowUp = followUps.find((f) => !f.isPublic)!.id;
+    },
+    ['residenta', 'residenta2', 'residentb', 'propertya', 'committeea', 'community', 'admin'],
+  );
+  ({ databaseFile } = harness);
+  Object.assign(clients, harness.clients);
 }, 180_000);
 
 afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('the issue page of a long-running issue in a city of thousands', () => {

@@ -1,7 +1,7 @@
 import { BENCH_ESTATE, DAY, HOUR, type BuildingInfo, type CategoryInfo, type City, type EstateInfo } from './city.ts';
 import type { IssueWriter } from './issue-rows.ts';
 import { HANDOFF_REASONS, RESOLVE_NOTES } from './text.ts';
-import type { Step } from './timeline.ts';
+import { newStep, type Step } from './timeline.ts';
 import type { Votes } from './votes.ts';
 
 /** The fixed things the bench runner aims at, the same at every size (besides the accounts, made with the people). */
@@ -24,23 +24,7 @@ function stepper(start: number, gap: number) {
   return {
     steps,
     add(who: Step['who'], action: string, to: string, extra: Partial<Step> = {}) {
-      steps.push({
-        at: start + steps.length * gap,
-        who,
-        action,
-        from: action === 'submit' ? null : state,
-        to,
-        party: null,
-        actingParty: who === 'party' ? party : null,
-        note: '',
-        dueAt: null,
-        meetingId: null,
-        proposalId: null,
-        rating: null,
-        ratingComment: '',
-        approvedAmountFen: null,
-        ...extra,
-      });
+      steps.push(newStep(start + steps.length * gap, who, action, state, to, party, extra));
       state = to;
       if (extra.party) party = extra.party;
     },

@@ -60,6 +60,35 @@ export interface PlanInput {
 
 const PARTIES = ['property', 'committee', 'community'] as const;
 
+/** One step of an issue's life from the state it leaves and the party then in charge. */
+export function newStep(
+  at: number,
+  who: Who,
+  action: string,
+  from: string,
+  to: string,
+  party: string | null,
+  extra: Partial<Step> = {},
+): Step {
+  return {
+    at,
+    who,
+    action,
+    from: action === 'submit' ? null : from,
+    to,
+    party: null,
+    actingParty: who === 'party' ? party : null,
+    note: '',
+    dueAt: null,
+    meetingId: null,
+    proposalId: null,
+    rating: null,
+    ratingComment: '',
+    approvedAmountFen: null,
+    ...extra,
+  };
+}
+
 export function planIssue(rng: Rng, input: PlanInput): Step[] {
   const { created, now, category } = input;
   const steps: Step[] = [];
@@ -72,23 +101,7 @@ export function planIssue(rng: Rng, input: PlanInput): Step[] {
       stopped = true;
       return false;
     }
-    steps.push({
-      at: t,
-      who,
-      action,
-      from: action === 'submit' ? null : state,
-      to,
-      party: null,
-      actingParty: who === 'party' ? party : null,
-      note: '',
-      dueAt: null,
-      meetingId: null,
-      proposalId: null,
-      rating: null,
-      ratingComment: '',
-      approvedAmountFen: null,
-      ...extra,
-    });
+    steps.push(newStep(t, who, action, state, to, party, extra));
     state = to;
     if (extra.party) party = extra.party;
     return true;
