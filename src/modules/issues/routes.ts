@@ -7,7 +7,8 @@ import { formHandler, readForm, validateFields } from '../../lib/form.ts';
 import { safeLocalPath } from '../../lib/safe-redirect.ts';
 import { BadRequest, NotFound, type FieldError } from '../../errors.ts';
 import { ISSUE_STATES, PARTIES, RATINGS, isBouncing } from '../../domain/issue-workflow.ts';
-import { dueDates, formatShanghaiLocal, timeLeft } from '../../domain/deadlines.ts';
+import { dueDates, formatShanghaiLocal, timeLeft, toShanghaiParts } from '../../domain/deadlines.ts';
+import { csvDownloadHeaders, csvStream } from '../../lib/csv.ts';
 import { actorOf, requireActor, requireRole } from '../../lib/guards.ts';
 import { acceptUploads, withStoredFiles } from '../attachments/index.ts';
 import {
@@ -26,6 +27,7 @@ import { newIssueFormData } from './queries.ts';
 import { PUBLIC_STATES, listMyIssues, listPublicIssues, listQueue, publicIssueRow } from './list-reads.ts';
 import { queueFilterOptionsCache } from './list-options.ts';
 import { listLinks } from './list-links.ts';
+import { queueExportBatches, queueExportHeader } from './queue-export.ts';
 import { assertIssueVisible, issuePage } from './page-reads.ts';
 import { fileIssue, firstFilingAfterRace } from './filing.ts';
 import { actOnIssue, addComment, alreadySupported, supportIssue } from './commands.ts';
@@ -195,6 +197,7 @@ export default async function issueRoutes(fastify: FastifyInstance) {
       const data = {
         ...result,
         ...listLinks('/issues', shown, result, q, '#queue-list'),
+        exportHref: `/issues.csv?${new URLSearchParams(Object.entries(shown).filter(([, v]) => v !== '')).toString()}`,
         ...(request.isHtmx ? {} : options),
         filters: shown,
         states: Object.values(ISSUE_STATES),
@@ -202,6 +205,32 @@ export default async function issueRoutes(fastify: FastifyInstance) {
         now,
       };
       return reply.page(request.isHtmx ? 'issues/_queue-list.njk' : 'issues/queue.njk', data);
+    },
+  );
+
+  // The queue as it stands (tab, filters, search) as CSV for the monthly report: streamed, page by page.
+  app.get(
+    '/issues.csv',
+    { preHandler: requireRole('property', 'committee', 'community', 'admin'), schema: { querystring: QueueQuery } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const q = request.query;
+      const query = {
+        view: q.view ?? '',
+        state: q.state ?? '',
+        categoryId: q.category ? Number(q.category) : undefined,
+        buildingId: q.building ? Number(q.building) : undefined,
+        party: q.party ?? '',
+        overdue: q.overdue === '1',
+        emergency: q.emergency === '1',
+        q: (q.q ?? '').trim(),
+      };
+      const options = await filterOptions(actor);
+      const batches = queueExportBatches(app.sql, actor, query, options, app.now(), request.t, request.locale);
+      const day = toShanghaiParts(app.now());
+      const stamp = `${day.year}${String(day.month).padStart(2, '0')}${String(day.day).padStart(2, '0')}`;
+      reply.headers(csvDownloadHeaders(`issues-${stamp}.csv`));
+      return reply.send(csvStream(queueExportHeader(request.t), batches));
     },
   );
 
