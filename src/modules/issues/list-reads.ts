@@ -5,7 +5,7 @@ import { BadRequest, NotFound } from '../../errors.ts';
 import { ISSUE_STATES, OPEN_STATES, PARTIES, isBouncing } from '../../domain/issue-workflow.ts';
 import { visibleIssues } from '../../domain/issue-visibility.ts';
 import { fromSqlTime, rawSql, sqlBool, sqlTime, type Sql } from '../../plugins/sql.ts';
-import { isOverdueNow } from './overdue.ts';
+import { isOverdueNow, nextDeadline } from './overdue.ts';
 import { canSupportState } from './page-actions.ts';
 import {
   TOTAL_CAP,
@@ -267,7 +267,12 @@ export async function listQueue(sql: Sql, actor: Actor, query: QueueQuery, optio
       building: row.buildingName === null ? null : { name: row.buildingName },
       reporter: { verified: sqlBool(row.reporterVerified) },
     };
-    return { ...item, overdue: isOverdueNow(item, now), bouncing: isBouncing(item.handoffCount) };
+    return {
+      ...item,
+      overdue: isOverdueNow(item, now),
+      deadline: nextDeadline(item, now),
+      bouncing: isBouncing(item.handoffCount),
+    };
   });
   return { ...result, view, views };
 }
