@@ -31,6 +31,7 @@ export const MODEL_OWNERS: Record<string, string> = {
   issueEvent: 'issues',
   comment: 'issues',
   support: 'issues',
+  issueFollow: 'issues',
   attachment: 'attachments',
   // joint meetings
   meeting: 'meetings',
@@ -52,6 +53,7 @@ export const MODEL_OWNERS: Record<string, string> = {
   // what is published and who is told
   notice: 'notices',
   notification: 'notifications',
+  notificationPreference: 'notifications',
   // running the app: the scheduler's leases (src/scheduler.ts is infrastructure, not a module)
   jobLease: 'scheduler',
 };
