@@ -74,6 +74,7 @@ export const ISSUE_ACTIONS = [
   'emergency_fund_confirmed',
   'vote_cancelled',
   'vote_cancelled_to_meeting',
+  'mark_duplicate',
 ] as const;
 export type IssueAction = (typeof ISSUE_ACTIONS)[number];
 
@@ -122,7 +123,7 @@ export function canSubmit(actor: Actor | SystemActor): boolean {
   return actor.role === 'resident' || (actor.role !== 'system' && isPartyStaff(actor.role));
 }
 
-type Mover = 'community' | 'assigned_party' | 'any_party' | 'reporter' | 'system';
+type Mover = 'community' | 'assigned_party' | 'community_or_assigned' | 'any_party' | 'reporter' | 'system';
 
 interface Rule {
   readonly by: Mover;
@@ -134,14 +135,18 @@ interface Rule {
  * refused to this actor. Admins appear nowhere: they administer accounts and settings, not issues.
  */
 const TRANSITIONS: Readonly<Record<IssueState, Readonly<Partial<Record<IssueAction, Rule>>>>> = {
+  // A duplicate (the same problem already reported) is closed into its original, never resolved: the
+  // community triaging it, or the party working it, recognises it before anyone works it twice.
   submitted: {
     accept: { by: 'community', to: 'accepted' },
     reject: { by: 'community', to: 'rejected' },
+    mark_duplicate: { by: 'community_or_assigned', to: 'closed' },
   },
   accepted: {
     start: { by: 'assigned_party', to: 'in_progress' },
     escalate: { by: 'any_party', to: 'awaiting_meeting' },
     reassign: { by: 'community', to: 'accepted' },
+    mark_duplicate: { by: 'community_or_assigned', to: 'closed' },
   },
   in_progress: {
     resolve: { by: 'assigned_party', to: 'resolved' },
@@ -149,6 +154,7 @@ const TRANSITIONS: Readonly<Record<IssueState, Readonly<Partial<Record<IssueActi
     escalate: { by: 'any_party', to: 'awaiting_meeting' },
     handoff: { by: 'assigned_party', to: 'accepted' },
     reassign: { by: 'community', to: 'accepted' },
+    mark_duplicate: { by: 'community_or_assigned', to: 'closed' },
   },
   awaiting_meeting: {
     meeting_assign: { by: 'system', to: 'accepted' },
@@ -188,6 +194,8 @@ function mayMove(by: Mover, actor: Actor | SystemActor): boolean {
     // letting staff who filed an issue on someone's behalf rate their own work.
     case 'assigned_party':
       return isPartyStaff(actor.role) && actor.isAssignedParty;
+    case 'community_or_assigned':
+      return actor.role === 'community' || (isPartyStaff(actor.role) && actor.isAssignedParty);
     case 'reporter':
       return actor.role === 'resident' && actor.isReporter;
   }
@@ -238,6 +246,8 @@ const REQUIRED_FIELDS: Readonly<Record<IssueAction, readonly TransitionField[]>>
   emergency_fund_confirmed: [],
   vote_cancelled: [],
   vote_cancelled_to_meeting: [],
+  // the original's number is checked by the caller against the database (src/domain/issue-duplicates.ts)
+  mark_duplicate: [],
 };
 
 export function requiredFields(action: IssueAction): readonly TransitionField[] {

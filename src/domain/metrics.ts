@@ -3,7 +3,9 @@
  * derived from issue rows, never from kept counters.
  *
  * The caller chooses the issues "filed in a period" (by createdAt) and passes `now`, the moment the
- * figures are as of. Every metric is over valid issues only, i.e. not rejected. The specification also counts a
+ * figures are as of. Every metric is over valid issues only: not rejected, and not closed as a duplicate
+ * of another issue (the original is the one that counts; a duplicate was never a separate complaint to
+ * respond to or resolve). The specification also counts a
  * timely rejection with reason as a response; since rejected issues leave the denominator too, that
  * clause is read as "a rejection is not a failure to respond": the issue drops out of the response rate
  * instead of counting against it (counting it above the line only would let the rate pass 100%).
@@ -32,6 +34,8 @@ export interface MetricIssue {
   readonly estateId: number;
   readonly buildingId?: number | null;
   readonly categoryId: number;
+  /** Set when staff closed the issue as a duplicate of another: not a valid issue. */
+  readonly duplicateOfId?: number | null;
 }
 
 /** A ratio of integers, kept as such so figures can be added up or shown as "12 / 15". */
@@ -56,6 +60,10 @@ export const DEFAULT_METRICS_OPTIONS: MetricsOptions = { basicallySatisfiedWeigh
 
 export interface IssueMetrics {
   readonly valid: number;
+  /** Valid issues still open (submitted … awaiting a vote). */
+  readonly open: number;
+  /** Valid issues resolved or closed as resolved, on time or not, as they stand now. */
+  readonly resolved: number;
   readonly responseRate: Rate;
   readonly resolutionRate: Rate;
   /** num and den are scaled by the weight's denominator so the weighted sum stays an integer. */
@@ -97,6 +105,19 @@ function medianMinutes(durationsMs: readonly number[]): number | null {
   return Math.round(median / MINUTE_MS);
 }
 
+/** Neither rejected nor closed as a duplicate: what every metric counts. */
+export function isValidIssue(issue: Pick<MetricIssue, 'state' | 'duplicateOfId'>): boolean {
+  return issue.state !== 'rejected' && issue.duplicateOfId == null;
+}
+
+/**
+ * Counted as solved for the 解决率: resolved on time, never reopened as "not fixed", and not rated
+ * dissatisfied, so closing an issue is never rewarded over solving it.
+ */
+function solvedOnTime(issue: MetricIssue): boolean {
+  return onTime(issue.resolvedAt, issue.resolveBy) && issue.reopenCount === 0 && issue.rating !== 'dissatisfied';
+}
+
 function isOverdueOpen(issue: MetricIssue, now: Date): boolean {
   if (!OPEN_STATES.includes(issue.state)) return false;
   return isPast(issue.resolveBy, now) || (issue.state === 'submitted' && isPast(issue.respondBy, now));
@@ -115,12 +136,14 @@ export function computeMetrics(
 ): IssueMetrics {
   const weight = options.basicallySatisfiedWeight;
   checkWeight(weight);
-  const valid = issues.filter((issue) => issue.state !== 'rejected');
+  const valid = issues.filter(isValidIssue);
 
   let responded = 0;
   let resolvedOnTime = 0;
   let resolutionDue = 0;
   let overdueOpen = 0;
+  let open = 0;
+  let resolved = 0;
   let reopened = 0;
   let bouncing = 0;
   const ratings: Record<Rating, number> = { satisfied: 0, basically_satisfied: 0, dissatisfied: 0 };
@@ -131,7 +154,9 @@ export function computeMetrics(
     if (onTime(issue.acceptedAt, issue.respondBy)) responded += 1;
     // Not-yet-due open issues stay out until they are resolved or their deadline passes.
     if (issue.resolvedAt != null || isPast(issue.resolveBy, now)) resolutionDue += 1;
-    if (onTime(issue.resolvedAt, issue.resolveBy) && issue.reopenCount === 0) resolvedOnTime += 1;
+    if (solvedOnTime(issue)) resolvedOnTime += 1;
+    if (OPEN_STATES.includes(issue.state)) open += 1;
+    else if (issue.resolvedAt != null) resolved += 1;
     if (isOverdueOpen(issue, now)) overdueOpen += 1;
     if (issue.reopenCount > 0) reopened += 1;
     if (isBouncing(issue.handoffCount)) bouncing += 1;
@@ -143,6 +168,8 @@ export function computeMetrics(
   const rated = RATINGS.reduce((sum, rating) => sum + ratings[rating], 0);
   return {
     valid: valid.length,
+    open,
+    resolved,
     responseRate: rate(responded, valid.length),
     resolutionRate: rate(resolvedOnTime, resolutionDue),
     satisfactionRate: rate(ratings.satisfied * weight.den + ratings.basically_satisfied * weight.num, rated * weight.den),
@@ -162,7 +189,7 @@ export interface MetricsGroup<K extends string | number> {
 
 /**
  * Metrics per key (party, estate, building, category, `isoWeekKey` of createdAt...), ascending by key.
- * A group whose issues were all rejected still appears, with valid 0, so a breakdown lists every group.
+ * A group whose issues were all rejected (or duplicates) still appears, with valid 0, so a breakdown lists every group.
  */
 export function groupMetrics<K extends string | number>(
   issues: readonly MetricIssue[],

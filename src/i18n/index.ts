@@ -11,6 +11,10 @@ import { messages as audit } from './messages/audit.ts';
 import { messages as places } from './messages/places.ts';
 import { messages as accounts } from './messages/accounts.ts';
 import { messages as roster } from './messages/roster.ts';
+import { messages as chrome } from './messages/chrome.ts';
+import { messages as duplicates } from './messages/duplicates.ts';
+import { messages as reminders } from './messages/reminders.ts';
+import { messages as queue } from './messages/queue.ts';
 import type { Catalogue } from './types.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -39,6 +43,10 @@ const PARTS: Catalogue[] = [
   audit,
   accounts,
   roster,
+  reminders,
+  duplicates,
+  queue,
+  chrome,
 ];
 
 function merge(parts: Catalogue[]): Record<Locale, Record<string, string>> {

@@ -16,6 +16,8 @@ export interface DemoStory {
   daysAgo: number;
   steps: StoryStep[];
   supporters?: number[];
+  /** Reported by phone or at the desk and registered by community staff under the resident's account. */
+  channel?: 'phone' | 'desk';
 }
 
 /** Who the fixed stories are about, and the clock helpers they are dated with. */
@@ -92,6 +94,7 @@ export function fixedStories(cast: StoryCast): DemoStory[] {
       title: '厨房下水道反水',
       description: '楼上一用水我家厨房地漏就往外冒水。',
       daysAgo: 3,
+      channel: 'phone',
       steps: [['accept', 'community', assign('property', 3, ago(3)), 2]],
     },
     {

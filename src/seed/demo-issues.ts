@@ -116,6 +116,8 @@ function storyTeller(tx: DbTx, ctx: DemoIssuesContext) {
         description: opts.description,
         reporterId: opts.reporter.id,
         submissionKey: `demo-seed-${submission}`,
+        channel: opts.channel ?? 'app',
+        filedById: opts.channel ? actors.community.userId : null,
         respondBy: due.respondBy,
         resolveBy: due.resolveBy,
         createdAt: at,
@@ -125,10 +127,16 @@ function storyTeller(tx: DbTx, ctx: DemoIssuesContext) {
     await tx.issueEvent.create({
       data: {
         issueId: issue.id,
-        actorId: opts.reporter.id,
-        actorRole: 'resident',
+        actorId: opts.channel ? actors.community.userId : opts.reporter.id,
+        actorRole: opts.channel ? 'community' : 'resident',
         action: 'submit',
         toState: 'submitted',
+        note:
+          opts.channel === 'phone'
+            ? '电话受理，由工作人员代为登记'
+            : opts.channel === 'desk'
+              ? '窗口受理，由工作人员代为登记'
+              : '',
         createdAt: at,
       },
     });

@@ -96,7 +96,10 @@ export async function seedDemoMeetings(tx: DbTx, ctx: DemoMeetingsContext): Prom
     decidedAt,
     SEEDED,
   );
-  const others = await tx.agendaItem.findMany({ where: { meetingId: meeting.id, id: { not: roofItem.id } } });
+  // Issues the meeting only supervises (overdue, bouncing) cannot be decided, so only the rest are deferred.
+  const others = await tx.agendaItem.findMany({
+    where: { meetingId: meeting.id, id: { not: roofItem.id }, source: { in: ['manual', 'awaiting_meeting'] } },
+  });
   const deferReasons: [string, string][] = [
     ['草坪', '改变共有部分用途分歧较大，先由业委会征求全体业主意见'],
     ['外墙', '先请物业出具外墙安全检测报告，物业先行拉设警戒线'],

@@ -7,6 +7,7 @@ import { demoActors, seedDemoPeople } from './demo-people.ts';
 import { seedDemoIssues } from './demo-issues.ts';
 import { seedDemoMeetings } from './demo-meetings.ts';
 import { seedDemoVotes } from './demo-votes.ts';
+import { endOfShanghaiDay, shanghaiDayInput } from '../domain/notice-dates.ts';
 
 /**
  * The demo replays the story of docs/domain.md: 龚家湾社区 with two estates; 森嘉幸福里 has 8 buildings and 300
@@ -59,6 +60,21 @@ async function seedInTransaction(tx: DbTx, now: Date, demoHash: string) {
     },
   });
   await seedDemoVotes(tx, { now });
+  // A staff notice pinned at the head of 森嘉幸福里's board, with its notice period (公示期) and end date.
+  const day = (days: number) => endOfShanghaiDay(shanghaiDayInput(new Date(now.getTime() + days * 86_400_000)));
+  await tx.notice.create({
+    data: {
+      estateId: places.senjia.id,
+      kind: 'general',
+      title: '二次供水水箱清洗消毒公示',
+      body: '物业将于下周二 9:00–15:00 清洗消毒二次供水水箱，期间高区（10 层以上）停水，请提前储水。\n清洗单位资质和上次水质检测报告在物业服务中心备查；对安排有意见的，请在公示期内向物业或业委会提出。',
+      createdById: people.property.id,
+      publishedAt: new Date(now.getTime() - 86_400_000),
+      pinnedAt: new Date(now.getTime() - 86_400_000),
+      publicUntil: day(6),
+      endsAt: day(14),
+    },
+  });
   // The demo's notifications are history: they sit in the inboxes but are not sent to outside channels.
   await tx.notification.updateMany({ where: { deliveredAt: null }, data: { deliveredAt: now } });
 }

@@ -52,7 +52,8 @@ describe('a resident on a phone', () => {
     const loaded = await page.locator('.photos img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
     expect(loaded).toBe(true);
 
-    await page.getByRole('link', { name: '我的诉求' }).first().click();
+    // on a phone, the residents' tab bar leads home to their issues
+    await page.getByRole('link', { name: '首页' }).click();
     await waitForText(page.locator('.issue-list'), '5号楼顶楼漏水');
     await waitForText(page.locator('.issue-list'), '待受理');
 

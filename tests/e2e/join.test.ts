@@ -132,7 +132,7 @@ describe('a resident joining from the lobby poster', () => {
     await resident.fill('#f-description', '电梯运行时有很大的摩擦声，已经三天了。');
     await Promise.all([resident.waitForURL(/\/issues\/\d+\?filed=1/), resident.click('button[type=submit].primary')]);
     expect(await resident.locator('h1').textContent()).toBe('5号楼电梯异响');
-    await resident.getByRole('link', { name: '我的诉求' }).first().click();
+    await resident.getByRole('link', { name: '首页' }).click(); // the tab bar, on a phone
     await waitForText(resident.locator('.issue-list'), '5号楼电梯异响');
 
     // The account is the owner of record now: linked by the approver's decision, not by the number alone.

@@ -168,23 +168,37 @@ describe('every role on a 390 px phone', () => {
     const page = await ctx.newPage();
     await browserLogin(page, server.url, 'residenta');
     await page.goto(`${server.url}/issues/mine`);
-    const links = await page.$$eval('.main-nav a', (as) =>
+    // every destination is in the header's menu, the five most used also in the tab bar at the bottom
+    await page.click('.phone-menu > summary');
+    const links = await page.$$eval('.tab-bar a, .menu-nav a', (as) =>
       as.map((a) => {
         const r = a.getBoundingClientRect();
         return {
-          text: a.childNodes[0]?.textContent?.trim(),
+          text: (a.querySelector('.tab-label') ?? a).textContent?.trim(),
           right: r.right,
           height: r.height,
           current: a.getAttribute('aria-current'),
         };
       }),
     );
-    expect(links.map((l) => l.text)).toEqual(['我的诉求', '我要反映', '小区公共诉求', '业主表决', '公示栏', '我的资料', '通知']);
+    expect(links.map((l) => l.text)).toEqual([
+      '我的诉求',
+      '我要反映',
+      '小区公共诉求',
+      '业主表决',
+      '公示栏',
+      '通知',
+      '首页',
+      '报事',
+      '公示',
+      '通知',
+      '我的',
+    ]);
     for (const l of links) {
       expect(l.right).toBeLessThanOrEqual(390);
       expect(l.height).toBeGreaterThanOrEqual(44);
     }
-    expect(links.find((l) => l.current === 'page')?.text).toBe('我的诉求');
+    expect(links.filter((l) => l.current === 'page').map((l) => l.text)).toEqual(['我的诉求', '首页']);
     await ctx.close();
   });
 });

@@ -126,8 +126,9 @@ describe('a vote that holds up in court', () => {
     const owner = await ownerCtx.newPage();
     const ownerProblems = watchConsole(owner);
     await browserLogin(owner, server.url, 'residenta');
-    expect(await owner.locator('.nav-bell').getAttribute('aria-label')).toMatch(/未读|\d/);
-    await Promise.all([owner.waitForURL(/\/notifications/), owner.locator('.nav-bell').click()]);
+    // on a phone the bell is the tab bar's 通知, named with its count
+    expect(await owner.locator('.tab-notifications').getAttribute('aria-label')).toMatch(/^通知（\d+ 条未读）$/);
+    await Promise.all([owner.waitForURL(/\/notifications/), owner.locator('.tab-notifications').click()]);
     const told = owner.locator('.notification', { hasText: '为您登记了表决票' });
     expect(await told.count()).toBe(1);
     const toldText = (await told.textContent()) ?? '';

@@ -51,6 +51,10 @@ describe('the building-5 roof vote', () => {
       committee.getByRole('link', { name: '发起维修资金使用表决' }).click(),
     ]);
     expect(await seriousViolations(committee)).toEqual([]);
+    // the title is asked for, not prefilled: one tap takes the neutral suggestion
+    expect(await committee.locator('#f-title').inputValue()).toBe('');
+    await committee.click('button[data-fill-target="f-title"]');
+    expect(await committee.locator('#f-title').inputValue()).toBe('使用维修资金维修5号楼屋面/外墙渗漏');
     await committee.fill('#f-fundAmount', '38.6万');
     await committee.fill('#f-fundClosesAt', formatShanghaiLocal(new Date(Date.now() + 8 * 86_400_000)));
     await committee.click('form[action="/votes"] button[type=submit]');
@@ -75,8 +79,8 @@ describe('the building-5 roof vote', () => {
     const ownerProblems = watchConsole(owner);
     await browserLogin(owner, server.url, 'residenta');
     await owner.goto(`${server.url}/votes`);
-    // the title the form suggested: neutral (matter and building), not the complaint's headline
-    expect(await owner.locator('.vote-needs').textContent()).toContain('5号楼使用维修资金表决');
+    // the title the form suggested: neutral (the works and the building), not the complaint's headline
+    expect(await owner.locator('.vote-needs').textContent()).toContain('使用维修资金维修5号楼屋面/外墙渗漏');
     await Promise.all([owner.waitForURL(/\/votes\/\d+$/), owner.click('.vote-needs a')]);
     expect(await seriousViolations(owner)).toEqual([]);
     await owner.check('#my-ballot input[name=choice][value=agree]');

@@ -141,6 +141,8 @@ describe('residents writing at the same moment', () => {
           title: f.title,
           description: '下雨后门口积水，老人出入不便。',
           submissionKey: f.key,
+          // they have seen their neighbours' reports of the same problem and file their own anyway
+          similarChecked: '1',
         },
         { photos: [{ filename: '积水.png', contentType: 'image/png', data: IMAGES.png }] },
       );

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../helpers/world.ts';
 import { iso, planHarness, randomSequence, type PlanHarness } from './pages-at-scale.ts';
 import { BOUNCING_HANDOFFS } from '../../src/domain/issue-workflow.ts';
+import { dashboardPeriod, type PeriodKey } from '../../src/domain/dashboard-periods.ts';
 
 /**
- * The community dashboard at scale (issue #11): over a year of issues in two communities, the page is
- * three statements (the session, the issues of the period, the weight setting) whatever the period, the
- * issues are read by an index range on the period (never the community's whole history), and the figures
- * are those of the issues filed in the period in the actor's community.
+ * The dashboards at scale (issues #11, #12): over a year of issues in two communities, the page is a fixed
+ * number of statements whatever the period (the session, the issues of the period, the period before and
+ * the trend's weeks as one range, the weight setting, and for a scoped actor the buildings of the grid with their estates' names),
+ * the issues are read by an index range on the filing time (never the community's or the estates' whole
+ * history), and the figures are those of the issues filed in the period in the actor's scope.
  */
 
 const START = new Date('2026-11-20T02:00:00Z');
@@ -92,24 +94,47 @@ beforeAll(async () => {
       db.transaction(() => writeIssues(db, w))();
       db.close();
     },
-    ['community', 'community2', 'admin'],
+    ['community', 'community2', 'admin', 'propertya', 'committeea'],
   );
 }, 180_000);
 
 afterAll(async () => h?.close());
 
-/** The valid issues (not rejected) filed in the last `days` days, in a community or everywhere. */
-function validIssues(days: number, communityId: number | null): number {
+/** The valid issues (not rejected, not duplicates) filed in the period, in a community, an estate or everywhere. */
+function validIssues(key: PeriodKey, scope: { communityId: number } | { estateId: number } | null): number {
+  const { current } = dashboardPeriod(key, START);
+  const communityId = scope && 'communityId' in scope ? scope.communityId : null;
+  const estateId = scope && 'estateId' in scope ? scope.estateId : null;
   const db = new Database(h.databaseFile, { readonly: true });
   try {
-    const since = iso(START.getTime() - days * DAY);
     const row = db
       .prepare(
         `SELECT COUNT(*) AS n FROM Issue i JOIN Estate e ON e.id = i.estateId
-         WHERE i.createdAt >= ? AND i.createdAt <= ? AND i.state <> 'rejected' AND (? IS NULL OR e.communityId = ?)`,
+         WHERE i.createdAt >= ? AND i.createdAt <= ? AND i.state <> 'rejected' AND i.duplicateOfId IS NULL
+           AND (? IS NULL OR e.communityId = ?) AND (? IS NULL OR i.estateId = ?)`,
       )
-      .get(since, iso(START.getTime()), communityId, communityId) as { n: number };
+      .get(iso(current.start.getTime()), iso(current.end.getTime()), communityId, communityId, estateId, estateId) as {
+      n: number;
+    };
     return row.n;
+  } finally {
+    db.close();
+  }
+}
+
+/** The valid bouncing issues filed in the period in a community. */
+function bouncingIssues(key: PeriodKey, communityId: number): number {
+  const { current } = dashboardPeriod(key, START);
+  const db = new Database(h.databaseFile, { readonly: true });
+  try {
+    return (
+      db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM Issue WHERE createdAt >= ? AND createdAt <= ? AND state <> 'rejected'
+             AND duplicateOfId IS NULL AND handoffCount >= ? AND communityId = ?`,
+        )
+        .get(iso(current.start.getTime()), iso(current.end.getTime()), BOUNCING_HANDOFFS, communityId) as { n: number }
+    ).n;
   } finally {
     db.close();
   }
@@ -127,48 +152,72 @@ function issuePlan(statements: string[]): string[] {
   }
 }
 
-describe('the community dashboard over a year of issues in two communities', () => {
-  it.each([7, 30, 90])(
-    'is three statements for the last %i days, the issues read by an index range on the period',
-    async (days) => {
-      const { result, statements } = await h.captured(() => h.clients.community!.get(`/dashboard?days=${days}`));
+const valid = (n: number) => new RegExp(`提交的诉求，有效 ${n} 件`);
+
+describe('the dashboards over a year of issues in two communities', () => {
+  it.each<PeriodKey>(['week', '30d', 'month', 'last-month', 'quarter'])(
+    'is five statements for community staff’s %s, the issues read by an index range on the filing time',
+    async (key) => {
+      const { result, statements } = await h.captured(() => h.clients.community!.get(`/dashboard?period=${key}`));
       expect(result.statusCode).toBe(200);
-      expect(statements).toHaveLength(3);
+      expect(statements).toHaveLength(5);
       expect(h.scans(statements)).toEqual([]);
       const plan = issuePlan(statements);
       expect(
-        plan.some((line) => /^SEARCH i USING INDEX \w+ \(.*createdAt>\? AND createdAt<\?\)/.test(line)),
+        plan.some((line) => /^SEARCH i USING INDEX \w+ \(communityId=\? AND createdAt>\? AND createdAt<\?\)/.test(line)),
         plan.join('\n'),
       ).toBe(true);
-      expect(result.body).toContain(`有效 ${validIssues(days, h.world.community.id)} 件`);
+      expect(result.body).toMatch(valid(validIssues(key, { communityId: h.world.community.id })));
+    },
+  );
+
+  it.each(['propertya', 'committeea'])(
+    'gives %s the estates they serve only, read by their estate’s index range',
+    async (username) => {
+      const { result, statements } = await h.captured(() => h.clients[username]!.get('/dashboard?period=quarter'));
+      expect(result.statusCode).toBe(200);
+      expect(statements).toHaveLength(5);
+      expect(h.scans(statements)).toEqual([]);
+      const plan = issuePlan(statements);
+      expect(
+        plan.some((line) => /^SEARCH i USING INDEX \w+ \(estateId=\? AND createdAt>\? AND createdAt<\?\)/.test(line)),
+        plan.join('\n'),
+      ).toBe(true);
+      expect(result.body).toMatch(valid(validIssues('quarter', { estateId: h.world.estateA.id })));
+      expect(result.body).not.toContain('乙小区');
+      expect(result.body).not.toContain('看板压测1区');
     },
   );
 
   it('gives each community its own issues, an administrator everyone’s, in three statements', async () => {
-    const other = await h.captured(() => h.clients.community2!.get('/dashboard?days=90'));
-    expect(other.result.body).toContain(`有效 ${validIssues(90, h.world.otherCommunity.id)} 件`);
+    const other = await h.captured(() => h.clients.community2!.get('/dashboard?period=quarter'));
+    expect(other.result.body).toMatch(valid(validIssues('quarter', { communityId: h.world.otherCommunity.id })));
     expect(other.result.body).not.toContain('甲小区');
-    const admin = await h.captured(() => h.clients.admin!.get('/dashboard?days=90'));
+    const admin = await h.captured(() => h.clients.admin!.get('/dashboard?period=quarter'));
     expect(admin.statements).toHaveLength(3);
     expect(h.scans(admin.statements)).toEqual([]);
-    expect(admin.result.body).toContain(`有效 ${validIssues(90, null)} 件`);
+    expect(admin.result.body).toMatch(valid(validIssues('quarter', null)));
     expect(admin.result.body).toContain('另社区压测小区');
   });
 
-  it('answers the htmx filter with the figures only, in three statements', async () => {
-    const { result, statements } = await h.captured(() =>
-      h.clients.community!.get('/dashboard?days=30', { 'hx-request': 'true' }),
-    );
-    expect(result.body).not.toContain('<html');
-    expect(statements).toHaveLength(3);
+  it('answers the htmx filter and the CSV export with the same statements', async () => {
+    const partial = await h.captured(() => h.clients.community!.get('/dashboard?period=30d', { 'hx-request': 'true' }));
+    expect(partial.result.body).not.toContain('<html');
+    expect(partial.statements).toHaveLength(5);
+    const csv = await h.captured(() => h.clients.community!.get('/dashboard.csv?period=quarter'));
+    expect(csv.result.statusCode).toBe(200);
+    expect(csv.statements).toHaveLength(5);
+    expect(h.scans(csv.statements)).toEqual([]);
   });
 
-  it('lists the fifty most handed-off issues by name and counts them all', async () => {
-    const { result } = await h.captured(() => h.clients.community!.get('/dashboard?days=90'));
+  it('lists the most handed-off issues of the period by name, fifty at most, and counts them all', async () => {
+    const { result } = await h.captured(() => h.clients.community!.get('/dashboard?period=quarter'));
     const listed = result.body.match(/<span class="tag bouncing">/g) ?? [];
-    expect(listed.length).toBeGreaterThan(0);
-    expect(listed.length).toBe(50);
-    expect(result.body).toMatch(/列出转交次数最多的 50 件，共 \d+ 件/);
+    const total = bouncingIssues('quarter', h.world.community.id);
+    expect(total).toBeGreaterThan(20);
+    expect(listed.length).toBe(Math.min(total, 50));
+    expect(/id="bouncing-h"[\s\S]*?<\/section>/.exec(result.body)![0]).toContain(total > 50 ? `共 ${total} 件` : '');
+    expect(result.body).toContain(`data-figure="bouncing">${total}<`);
     const handoffs = [...result.body.matchAll(/class="tag bouncing">[\s\S]*?转交 (\d+) 次/g)].map((m) => Number(m[1]));
     expect(handoffs).toHaveLength(listed.length);
     expect(handoffs).toEqual([...handoffs].sort((a, b) => b - a));

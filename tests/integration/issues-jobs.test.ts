@@ -58,7 +58,7 @@ describe('scheduled jobs of the issue workflow', () => {
     expect(await t.app.db.issueEvent.count({ where: { issueId: issue.id, action: 'auto_close' } })).toBe(1);
   });
 
-  it('tells the community staff once when an issue passes its response or resolution deadline', async () => {
+  it('tells the community staff (and for resolution the assigned party) once when an issue passes its response or resolution deadline', async () => {
     const start = t.clock.now;
     const unanswered = await makeIssue(t.app, world, { category: 'sanitation', createdAt: start });
     const staffActor = actorFor(world.users.community, [world.estateA.id, world.estateB.id], { communityId: world.community.id });
@@ -91,7 +91,10 @@ describe('scheduled jobs of the issue workflow', () => {
     await overdueJob.run(t.app, new Date(start.getTime() + 8 * DAY));
     const all = await t.app.db.notification.findMany({ where: { kind: 'issue_overdue' }, orderBy: { id: 'asc' } });
     expect(all.filter((n) => n.issueId === unanswered.id)).toHaveLength(1);
-    expect(all.filter((n) => n.issueId === slow.id).map((n) => n.userId)).toEqual([world.users.community.id]);
+    expect(all.filter((n) => n.issueId === slow.id).map((n) => n.userId)).toEqual([
+      world.users.community.id,
+      world.users.propertyA.id,
+    ]);
     expect(all.filter((n) => n.issueId === other.id).map((n) => n.userId)).toEqual([world.users.otherCommunityStaff.id]);
     expect(all.some((n) => n.issueId === done.id)).toBe(false);
     expect((await t.app.db.issue.findUniqueOrThrow({ where: { id: slow.id } })).overdueNotifiedAt).not.toBeNull();
@@ -110,9 +113,9 @@ describe('scheduled jobs of the issue workflow', () => {
     );
     expect((await t.app.db.issue.findUniqueOrThrow({ where: { id: slow.id } })).overdueNotifiedAt).toBeNull();
     await overdueJob.run(t.app, new Date(later.getTime() + DAY));
-    expect(await t.app.db.notification.count({ where: { kind: 'issue_overdue', issueId: slow.id } })).toBe(1);
-    await overdueJob.run(t.app, new Date(later.getTime() + 3 * DAY));
     expect(await t.app.db.notification.count({ where: { kind: 'issue_overdue', issueId: slow.id } })).toBe(2);
+    await overdueJob.run(t.app, new Date(later.getTime() + 3 * DAY));
+    expect(await t.app.db.notification.count({ where: { kind: 'issue_overdue', issueId: slow.id } })).toBe(4);
 
     const staff = await loginAs(t.app, 'community');
     const inbox = await staff.get('/notifications');

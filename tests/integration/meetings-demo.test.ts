@@ -50,7 +50,11 @@ describe('the demo’s joint meetings', () => {
       },
     });
     expect(waiting.length).toBeGreaterThan(0);
-    expect(new Set(next.agendaItems.filter((i) => i.issue).map((i) => i.issueId))).toEqual(new Set(waiting.map((i) => i.id)));
+    const toDecide = next.agendaItems.filter((i) => i.issue && i.source === 'awaiting_meeting');
+    expect(new Set(toDecide.map((i) => i.issueId))).toEqual(new Set(waiting.map((i) => i.id)));
+    // Beside them, only the issues proposed for supervision (long overdue or bouncing).
+    const others = next.agendaItems.filter((i) => i.issue && i.source !== 'awaiting_meeting');
+    expect(others.every((i) => i.source === 'overdue' || i.source === 'bouncing')).toBe(true);
     expect(next.agendaItems.some((i) => i.issueId === null)).toBe(true);
   });
 });

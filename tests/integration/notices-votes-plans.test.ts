@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../helpers/world.ts';
 import { iso, planHarness, randomSequence, type PlanHarness } from './pages-at-scale.ts';
+import { planOf, scansOf } from '../helpers/plans.ts';
 import { recountVoteCounts } from '../../src/modules/votes/index.ts';
 
 /**
@@ -120,6 +121,16 @@ function writeNotices(db: Database.Database, w: World) {
     const at = START.getTime() - (NOTICES - i) * 3 * 3_600_000;
     notice.run(estates[Math.floor(next() * estates.length)], kinds[i % kinds.length], `公示第${i}号`, '正文', iso(at));
   }
+  // issue #12: a pinned notice on every estate's board (estate A's pinned last, so its pin is the newest),
+  // and in estate A a pinned one that has ended, a pinned one withdrawn and an ended one: none on the board
+  const staff = db.prepare(
+    "INSERT INTO Notice (estateId, kind, title, body, publishedAt, pinnedAt, endsAt, withdrawnAt) VALUES (?, 'general', ?, '正文', ?, ?, ?, ?)",
+  );
+  const hoursAgo = (h: number) => iso(START.getTime() - h * 3_600_000);
+  estates.forEach((estateId, i) => staff.run(estateId, `置顶第${i}号`, hoursAgo(500 + i), hoursAgo(10 + i), null, null));
+  staff.run(w.estateA.id, '已结束的置顶', hoursAgo(900), hoursAgo(5), hoursAgo(1), null);
+  staff.run(w.estateA.id, '已撤回的置顶', hoursAgo(900), hoursAgo(4), null, hoursAgo(2));
+  staff.run(w.estateA.id, '已结束的通知', hoursAgo(1), null, hoursAgo(0.5), null);
 }
 
 beforeAll(async () => {
@@ -187,6 +198,55 @@ describe('the notice board over thousands of notices', () => {
     const all = await page('admin', '/notices');
     expect(all.statements).toHaveLength(3);
     expect(all.body).toContain(`公示第${NOTICES - 1}号`);
+  });
+});
+
+describe('the pinned head of the board (issue #12)', () => {
+  /** The board's own statement (the one that reads Notice), and its plan. */
+  function boardStatement(statements: string[]) {
+    const board = statements.filter((s) => /from "Notice"/.test(s));
+    expect(board).toHaveLength(1);
+    return { statement: board[0]!, plan: planOf(h.databaseFile, board[0]!) };
+  }
+
+  it('reads the pinned notices in the page’s statement, down the (estateId, pinnedAt) index, never scanning Notice', async () => {
+    const { body, statements } = await page('residenta', '/notices');
+    expect(statements).toHaveLength(2);
+    const { statement, plan } = boardStatement(statements);
+    expect(scansOf(h.databaseFile, statement, ['Notice'])).toEqual([]);
+    expect(plan.some((line) => line.includes('Notice_estateId_pinnedAt_idx'))).toBe(true);
+    expect(body.match(/<li class="issue-row is-pinned">/g)).toHaveLength(1);
+    expect(body.indexOf('置顶第0号')).toBeLessThan(body.indexOf('公示第'));
+    expect(body.match(/<li class="issue-row">/g)).toHaveLength(20);
+  });
+
+  it('keeps ended and withdrawn notices, pinned or not, off the board, and lists the ended ones apart', async () => {
+    const board = await page('residenta', '/notices');
+    for (const gone of ['已结束的置顶', '已撤回的置顶', '已结束的通知']) expect(board.body).not.toContain(gone);
+    const ended = await page('residenta', '/notices?show=ended');
+    expect(ended.statements).toHaveLength(2);
+    expect(scansOf(h.databaseFile, boardStatement(ended.statements).statement, ['Notice'])).toEqual([]);
+    expect(ended.body).toContain('已结束的置顶');
+    expect(ended.body).toContain('已结束的通知');
+    // a resident is not shown a withdrawn notice even among the ended; the staff who keep it are
+    expect(ended.body).not.toContain('已撤回的置顶');
+    expect((await page('community', `/notices?show=ended&estate=${h.world.estateA.id}`)).body).toContain('已撤回的置顶');
+  });
+
+  it('heads a board of twenty-two estates with the ten newest pins, newest first, in the same statements', async () => {
+    const { body, statements } = await page('community', '/notices');
+    expect(statements).toHaveLength(3);
+    expect(scansOf(h.databaseFile, boardStatement(statements).statement, ['Notice'])).toEqual([]);
+    const pins = [...body.matchAll(/置顶第(\d+)号/g)].map((m) => Number(m[1]));
+    // estate C (the third) is another community's: not on this board
+    expect(pins).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('shows the pinned head on the first page only', async () => {
+    const first = await page('residenta', '/notices');
+    const older = /href="(\/notices\?before=[^"]+)" rel="next"/.exec(first.body)?.[1];
+    const second = await page('residenta', String(older).replaceAll('&amp;', '&'));
+    expect(second.body).not.toContain('is-pinned');
   });
 });
 

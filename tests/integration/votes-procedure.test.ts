@@ -154,10 +154,12 @@ describe('the notice and the voting period', () => {
     expect((await wang.get(`/notices/${notice.id}`)).body).toContain('540.00 m²');
   });
 
-  it('the draft form suggests a neutral title from the matter and the buildings, not the complaint’s headline', async () => {
+  it('the draft form asks for the title and suggests a neutral one from the category and the building, not the complaint’s headline', async () => {
     const issue = await makeIssue(t.app.db, w, 'awaiting_vote');
     const page = await committee.get(`/votes/new?issue=${issue.id}`);
-    expect(page.body).toContain('value="5号楼使用维修资金表决"');
+    expect(page.body).toMatch(
+      /<input id="f-title" name="title" required minlength="3" maxlength="80" value="" placeholder="使用维修资金维修5号楼屋面\/外墙渗漏">/,
+    );
     expect(page.body).not.toContain(`value="${issue.title}"`);
     expect(page.body).toContain('name="quotesText"');
   });

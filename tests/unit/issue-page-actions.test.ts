@@ -21,12 +21,13 @@ const actor = (role: Actor['role'], userId = 1): Actor => ({
 
 describe('the actions an issue page offers', () => {
   it.each([
-    ['community', 'submitted', null, 2, ['accept', 'reject']],
+    ['community', 'submitted', null, 2, ['accept', 'reject', 'mark_duplicate']],
     ['property', 'submitted', null, 2, []],
-    ['property', 'accepted', 'property', 2, ['start', 'escalate']],
+    ['property', 'accepted', 'property', 2, ['start', 'escalate', 'mark_duplicate']],
     ['committee', 'accepted', 'property', 2, ['escalate']],
-    ['community', 'accepted', 'property', 2, ['reassign', 'escalate']],
-    ['property', 'in_progress', 'property', 2, ['escalate', 'handoff', 'resolve', 'open_vote']],
+    ['community', 'accepted', 'property', 2, ['reassign', 'escalate', 'mark_duplicate']],
+    ['property', 'in_progress', 'property', 2, ['escalate', 'handoff', 'resolve', 'open_vote', 'mark_duplicate']],
+    ['committee', 'in_progress', 'property', 2, ['escalate']],
     ['resident', 'resolved', 'property', 1, ['confirm', 'reopen']],
     ['resident', 'resolved', 'property', 2, []],
     ['resident', 'closed', 'property', 1, ['reopen']],

@@ -56,11 +56,16 @@ const ANY_PARTY: ActorName[] = [
   'community staff, another party assigned',
 ];
 const SYSTEM: ActorName[] = ['the system'];
+/** Closing a duplicate: community staff triaging it, or the party working it. */
+const COMMUNITY_OR_ASSIGNED: ActorName[] = [...new Set([...COMMUNITY, ...ASSIGNED])];
 
 /** The workflow of docs/domain.md, written out independently of the module's table. */
 const ALLOWED: ReadonlyArray<readonly [IssueState, ActorName[], IssueAction, IssueState]> = [
   ['submitted', COMMUNITY, 'accept', 'accepted'],
   ['submitted', COMMUNITY, 'reject', 'rejected'],
+  ['submitted', COMMUNITY_OR_ASSIGNED, 'mark_duplicate', 'closed'],
+  ['accepted', COMMUNITY_OR_ASSIGNED, 'mark_duplicate', 'closed'],
+  ['in_progress', COMMUNITY_OR_ASSIGNED, 'mark_duplicate', 'closed'],
   ['accepted', ASSIGNED, 'start', 'in_progress'],
   ['accepted', ANY_PARTY, 'escalate', 'awaiting_meeting'],
   ['accepted', COMMUNITY, 'reassign', 'accepted'],
@@ -104,7 +109,7 @@ const cases = STATES.flatMap((state) =>
 
 describe('transition', () => {
   it('walks every state, actor and action', () => {
-    expect(cases).toHaveLength(8 * 10 * 21);
+    expect(cases).toHaveLength(8 * 10 * 22);
   });
 
   it.each(cases)('in $state, $actor doing $action: $outcome', ({ state, actor, action, expected }) => {
@@ -174,6 +179,7 @@ describe('requiredFields', () => {
     ['escalate', []],
     ['reopen', []],
     ['auto_close', []],
+    ['mark_duplicate', []],
   ])('%s requires %j', (action, expected) => {
     expect(requiredFields(action)).toEqual(expected);
   });

@@ -44,6 +44,11 @@ describe('response rate', () => {
       issue({ state: 'rejected', rejectedAt: plus(FILED, 1) }),
       rateOf(0, 0, null),
     ],
+    [
+      'closed as a duplicate of another: out of the rate',
+      issue({ state: 'closed', acceptedAt: plus(FILED, 1), duplicateOfId: 3 }),
+      rateOf(0, 0, null),
+    ],
   ])('an issue %s', (_name, row, expected) => {
     expect(computeMetrics([row], NOW, OPTIONS).responseRate).toEqual(expected);
   });
@@ -57,6 +62,10 @@ describe('resolution rate', () => {
     ['resolved exactly at the deadline', resolved(168), rateOf(1, 1, 100)],
     ['resolved late', resolved(169), rateOf(0, 1, 0)],
     ['resolved in time but reopened once', resolved(72, 1), rateOf(0, 1, 0)],
+    ['resolved in time but rated dissatisfied', { ...resolved(72), rating: 'dissatisfied' }, rateOf(0, 1, 0)],
+    ['resolved in time and rated basically satisfied', { ...resolved(72), rating: 'basically_satisfied' }, rateOf(1, 1, 100)],
+    ['resolved late and rated satisfied', { ...resolved(169), rating: 'satisfied' }, rateOf(0, 1, 0)],
+    ['closed as a duplicate of another: not a valid issue', { ...resolved(72), duplicateOfId: 7 }, rateOf(0, 0, null)],
     ['in progress past its deadline', issue({ state: 'in_progress', acceptedAt: plus(FILED, 1) }), rateOf(0, 1, 0)],
     [
       'in progress before its deadline: not yet counted',
@@ -186,14 +195,28 @@ const PERIOD: MetricIssue[] = [
     resolvedAt: plus(FILED, 96),
     rating: 'dissatisfied',
   }),
+  // J: closed as a duplicate of A; had it counted, every figure would move.
+  issue({
+    id: 10,
+    state: 'closed',
+    acceptedAt: plus(FILED, 0.2),
+    resolvedAt: plus(FILED, 1),
+    reopenCount: 1,
+    handoffCount: 2,
+    rating: 'satisfied',
+    duplicateOfId: 1,
+  }),
 ];
 
 describe('computeMetrics over a period', () => {
   it('computes every figure by hand-checked counts', () => {
     expect(computeMetrics(PERIOD, NOW, OPTIONS)).toEqual<IssueMetrics>({
-      valid: 8, // all but E
+      valid: 8, // all but E (rejected) and J (a duplicate)
+      open: 4, // C, D, G, H
+      resolved: 4, // A, B, F, I
       responseRate: rateOf(4, 8, 50), // A, B, F, I
-      resolutionRate: rateOf(2, 6, 33.3), // A, I of A, B, C, F, G, I (D and H are not due)
+      // A of A, B, C, F, G, I (D and H are not due); B was reopened, F late, I rated dissatisfied
+      resolutionRate: rateOf(1, 6, 16.7),
       satisfactionRate: rateOf(19, 30, 63.3), // (1 + 0.9) / 3
       ratings: { satisfied: 1, basically_satisfied: 1, dissatisfied: 1 },
       medianAcceptMinutes: 90, // 10, 30, [90], 1200, 2880
@@ -207,6 +230,8 @@ describe('computeMetrics over a period', () => {
   it('gives empty rates and no medians for no issues', () => {
     expect(computeMetrics([], NOW, OPTIONS)).toEqual<IssueMetrics>({
       valid: 0,
+      open: 0,
+      resolved: 0,
       responseRate: rateOf(0, 0, null),
       resolutionRate: rateOf(0, 0, null),
       satisfactionRate: rateOf(0, 0, null),
@@ -234,7 +259,7 @@ describe('groupMetrics', () => {
     expect(summary(groupMetrics(PERIOD, NOW, (i) => i.party ?? 'unassigned', OPTIONS))).toEqual([
       { key: 'committee', valid: 1, response: 0, resolution: 0, medianResolveMinutes: null },
       { key: 'community', valid: 1, response: 100, resolution: 0, medianResolveMinutes: 11520 },
-      { key: 'property', valid: 3, response: 100, resolution: 66.7, medianResolveMinutes: 5760 },
+      { key: 'property', valid: 3, response: 100, resolution: 33.3, medianResolveMinutes: 5760 },
       { key: 'unassigned', valid: 3, response: 0, resolution: 0, medianResolveMinutes: null },
     ]);
     const onlyRejected = groupMetrics([PERIOD[4]!], NOW, () => 'x', OPTIONS);
@@ -251,7 +276,7 @@ describe('groupMetrics', () => {
 
   it('breaks a period down per Shanghai week of filing', () => {
     expect(summary(groupMetrics(PERIOD, NOW, (i) => isoWeekKey(i.createdAt), OPTIONS))).toEqual([
-      { key: '2026-W47', valid: 6, response: 66.7, resolution: 33.3, medianResolveMinutes: 7200 },
+      { key: '2026-W47', valid: 6, response: 66.7, resolution: 16.7, medianResolveMinutes: 7200 },
       { key: '2026-W48', valid: 2, response: 0, resolution: null, medianResolveMinutes: null },
     ]);
   });

@@ -194,7 +194,6 @@ export const messages: Catalogue = {
     'field.fundQuotesText': '报价说明',
     'field.cancelReason': '撤销理由',
     'votes.new.titleHint': '请用中性的表述写明表决事项和范围，例如“5号楼屋面防水维修使用维修资金表决”；不要用投诉的标题。',
-    'votes.new.suggestedTitle': '{buildings}{matter}表决',
     'votes.new.quotesTextHint': '金额所依据的报价：报价单位、金额、主要内容。将与报价单附件一起在表决公告中公示。',
     'votes.new.periodHint': '本小区议事规则规定表决期至少 {min} 天。',
     'votes.opening.title': '业主表决公告：{title}',
@@ -734,7 +733,6 @@ export const messages: Catalogue = {
     'field.cancelReason': 'Reason for cancelling',
     'votes.new.titleHint':
       'A neutral title naming the matter and the scope, e.g. “Building 5 roof waterproofing: use of the maintenance fund”; not the complaint’s headline.',
-    'votes.new.suggestedTitle': '{matter} vote: {buildings}',
     'votes.new.quotesTextHint':
       'The quotes the amount rests on: who quoted, how much, for what. Published in the vote notice with the attached quote files.',
     'votes.new.periodHint': 'This estate’s rules of procedure require a voting period of at least {min} days.',

@@ -8,8 +8,8 @@ import { visibleProposals } from '../../domain/proposal-workflow.ts';
 /**
  * A file is visible when what it is attached to is: its issue (directly, or through a comment or event
  * of the issue), a fund proposal the actor may see (residents never see drafts, so never their quotes), or
- * a ledger entry of an estate the actor sees, or (committee and community staff) a ballot change of a vote
- * of their estate.
+ * a ledger entry or a notice of an estate the actor sees, or (committee and community staff) a ballot
+ * change of a vote of their estate.
  */
 export function attachmentVisibleWhere(actor: Actor): Prisma.AttachmentWhereInput {
   if (actor.role === 'admin') return {};
@@ -22,6 +22,8 @@ export function attachmentVisibleWhere(actor: Actor): Prisma.AttachmentWhereInpu
       { event: { is: { issue: issues } } },
       { proposal: { is: visibleProposals(actor) } },
       { ledgerEntry: { is: { estateId: estates } } },
+      // a notice's photos and scans, to whoever reads the notice: a withdrawn one's only to the staff who keep it
+      { notice: { is: actor.role === 'resident' ? { estateId: estates, withdrawnAt: null } : { estateId: estates } } },
       // the signed ballot or written proxy behind a recorded ballot: personal, so only the committee and
       // community staff of the estate, who keep and answer for the register
       ...(actor.role === 'committee' || actor.role === 'community'

@@ -175,7 +175,8 @@ type AttachmentOwner =
   | { eventId: number }
   | { proposalId: number }
   | { ledgerEntryId: number }
-  | { ballotChangeId: number };
+  | { ballotChangeId: number }
+  | { noticeId: number };
 
 /**
  * Records stored files as attachments of one owner, in the caller's transaction, and returns how many

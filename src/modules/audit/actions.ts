@@ -38,6 +38,10 @@ export const AUDIT_ACTIONS = [
   'ballot.cast',
   'ballot.record',
   'ledger.spend',
+  'notice.post',
+  'notice.pin',
+  'notice.unpin',
+  'notice.withdraw',
   'settings.update',
   'community.create',
   'community.update',
@@ -52,6 +56,7 @@ export const AUDIT_ACTIONS = [
   'category.update',
   'outside_unit.create',
   'outside_unit.update',
+  'issue.mark_duplicate',
 ] as const;
 
 /** Entity types with a label (messages `audit.entity.<type>`); others are shown as stored. */
@@ -70,4 +75,6 @@ export const AUDIT_ENTITY_TYPES = [
   'fund_proposal',
   'ballot',
   'ledger_entry',
+  'issue',
+  'notice',
 ] as const;

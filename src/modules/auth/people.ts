@@ -122,3 +122,37 @@ export async function peopleByIds(db: DbTx, ids: readonly number[]): Promise<Map
   });
   return new Map(rows.map((r) => [r.id, { displayName: r.displayName, role: r.role }]));
 }
+
+/** A resident of an estate as staff filing for a caller pick them: name, phone and home. */
+const callerResidentSelect = {
+  id: true,
+  displayName: true,
+  phone: true,
+  unitId: true,
+  verified: true,
+  unit: { select: { room: true, entrance: true, buildingId: true, building: { select: { name: true } } } },
+} as const;
+
+/**
+ * Active residents of an estate matching what staff typed (part of the name, the mobile number or the
+ * room), for filing a caller's issue under their account; at most `limit`, by name.
+ */
+export function residentsForCaller(db: DbTx, estateId: number, text: string, limit: number) {
+  const q = text.trim();
+  return db.user.findMany({
+    where: {
+      role: 'resident',
+      active: true,
+      estateId,
+      OR: [{ displayName: { contains: q } }, { phone: { contains: q } }, { unit: { room: { contains: q } } }],
+    },
+    select: callerResidentSelect,
+    orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+    take: limit,
+  });
+}
+
+/** The active resident of this estate with this id, or null (a picked account is checked, never trusted). */
+export function residentOfEstate(db: DbTx, estateId: number, userId: number) {
+  return db.user.findFirst({ where: { id: userId, role: 'resident', active: true, estateId }, select: callerResidentSelect });
+}

@@ -109,7 +109,7 @@ export async function actOnIssue(
     if (!current) throw new NotFound();
     if (current.version !== expectedVersion) throw new Conflict('errors.issueChanged');
     if (current.state === ISSUE_STATES.closed) {
-      if (actor.role !== 'resident' || current.reporterId !== actor.userId) {
+      if (actor.role !== 'resident' || current.reporterId !== actor.userId || current.duplicateOfId !== null) {
         throw new InvalidTransition('errors.notAllowed', { state: current.state });
       }
       const id = await fileLinkedIssue(tx, actor, current, form.note, photos, now);

@@ -10,14 +10,15 @@ import { recordAttachments, type StoredFile } from '../attachments/index.ts';
 import { categoryById } from '../places/index.ts';
 import type { FilingForm } from './schemas.ts';
 import { issueIdBySubmissionKey } from './queries.ts';
+import { hasSimilarIssues } from './duplicates.ts';
 
 /** Filing an issue: a resident's new one, and the follow-up a "not fixed" files after closure. */
 
-const LOCATION_TYPES = ['unit', 'building', 'estate'] as const;
-type LocationType = (typeof LOCATION_TYPES)[number];
-const TITLE_MAX = 60;
-const DESCRIPTION_MAX = 2000;
-const LOCATION_NOTE_MAX = 100;
+export const LOCATION_TYPES = ['unit', 'building', 'estate'] as const;
+export type LocationType = (typeof LOCATION_TYPES)[number];
+export const TITLE_MAX = 60;
+export const DESCRIPTION_MAX = 2000;
+export const LOCATION_NOTE_MAX = 100;
 
 /** Length as a reader counts it: characters, not UTF-16 units. */
 export const charLength = (s: string) => Array.from(s).length;
@@ -76,6 +77,11 @@ export async function fileIssue(
 
   const { errors, category } = await checkNewIssue(tx, actor, input);
   if (errors.length > 0 || !category) throw new ValidationFailed(errors);
+  // Without JavaScript the neighbours' reports of the same problem are shown once, on the form, before
+  // filing; the resident then adds a "me too" or confirms it is a different problem (similarChecked).
+  if (input.similarChecked !== '1' && (await hasSimilarIssues(tx, actor, input))) {
+    throw new ValidationFailed([{ field: 'similar', code: 'similar_found' }]);
+  }
 
   const locationType = input.locationType as LocationType;
   const due = dueDates(category, now);
@@ -120,7 +126,7 @@ export async function fileIssue(
  * attachmentCount in the same transaction: the attachments module stores the rows, this module keeps
  * its own counter (checked against the rows in tests).
  */
-async function recordIssuePhotos(tx: DbTx, issueId: number, photos: StoredFile[], uploaderId: number, now: Date) {
+export async function recordIssuePhotos(tx: DbTx, issueId: number, photos: StoredFile[], uploaderId: number, now: Date) {
   const stored = await recordAttachments(tx, photos, uploaderId, { issueId }, now);
   if (stored > 0) {
     await tx.issue.update({ where: { id: issueId }, data: { attachmentCount: { increment: stored }, updatedAt: now } });
@@ -144,18 +150,25 @@ export async function firstFilingAfterRace(
   throw error;
 }
 
-/** Community staff triage every new issue: tell them one has arrived (emergencies say so). */
-async function notifyNewIssue(tx: DbTx, issue: { id: number; estateId: number; title: string }, emergency: boolean) {
+/** Community staff triage every new issue: tell them one has arrived (emergencies say so), except whoever filed it. */
+export async function notifyNewIssue(
+  tx: DbTx,
+  issue: { id: number; estateId: number; title: string },
+  emergency: boolean,
+  filedBy: number | null = null,
+) {
   const staff = await partyRecipients(tx, issue.estateId, 'community');
   await notify(
     tx,
-    staff.map((userId) => ({
-      userId,
-      kind: emergency ? 'issue_submitted_emergency' : 'issue_submitted',
-      params: { id: issue.id, title: issue.title },
-      link: `/issues/${issue.id}`,
-      issueId: issue.id,
-    })),
+    staff
+      .filter((userId) => userId !== filedBy)
+      .map((userId) => ({
+        userId,
+        kind: emergency ? 'issue_submitted_emergency' : 'issue_submitted',
+        params: { id: issue.id, title: issue.title },
+        link: `/issues/${issue.id}`,
+        issueId: issue.id,
+      })),
   );
 }
 

@@ -2,42 +2,35 @@ import { expressionBuilder, type Expression, type SelectQueryBuilder, type SqlBo
 import type { DB } from '../../generated/kysely/types.ts';
 import { rawSql, type Sql } from '../../plugins/sql.ts';
 import { BadRequest } from '../../errors.ts';
+import { ISSUE_STATES } from '../../domain/issue-workflow.ts';
+import {
+  compareKeys,
+  dueColumnOf,
+  dueExpression,
+  encodeCursor,
+  orderTerms,
+  rangesBeyond,
+  type Cursor,
+  type DueColumn,
+  type ListOrder,
+  type SortKey,
+  type Stamp,
+} from './list-orders.ts';
+
+export { decodeCursor, type ListOrder } from './list-orders.ts';
 
 /**
  * Keyset paging for the issue lists (issue #11): a page is read from where the last one ended, never by
- * an offset that grows with the data. Two orders, each one an index's own order, so a page is a walk
- * along index ranges that stops after a page:
- *
- * - `open` (queues, the public "open" list): emergencies first, then the most "me too", then the oldest
- *   (emergency DESC, supportCount DESC, createdAt, id): the (…, state, emergency DESC, supportCount DESC,
- *   createdAt, id) indexes.
- * - `history` (everything that includes finished issues): newest first (createdAt DESC, id DESC): the
- *   (…, createdAt, id) and (…, state, createdAt, id) indexes (an index ends with the rowid, which is id).
+ * an offset that grows with the data. Each order (list-orders.ts) is an index's own order within a
+ * (scope, state) range, so a page is a walk along index ranges that stops after a page.
  *
  * A list reads several index ranges at once (the estates a property company serves, the five open
- * states, the three ranges that lie after a cursor in the `open` order), each an "arm" of one UNION ALL
- * whose ORDER BY merges them: SQLite reads each arm lazily in index order and merges, so no arm is sorted
- * and none is read past the page. The conditions are portable SQL (row values compare in PostgreSQL too).
+ * states, the ranges that lie after a cursor), each an "arm" of one UNION ALL whose ORDER BY merges them:
+ * SQLite reads each arm lazily in index order and merges, so no arm is sorted and none is read past the
+ * page. The conditions are portable SQL (row values compare in PostgreSQL too).
  */
 
-export type ListOrder = 'open' | 'history';
 export type Direction = 'after' | 'before';
-
-/** createdAt as stored: ISO text (Prisma's format); epoch milliseconds in rows written by raw inserts. */
-type Stamp = string | number;
-
-/** The sort key of a row: what a cursor holds. */
-export interface SortKey {
-  emergency: number;
-  supportCount: number;
-  createdAt: Stamp;
-  id: number;
-}
-
-export interface Cursor {
-  order: ListOrder;
-  key: SortKey;
-}
 
 export const PAGE_SIZE = 20;
 /** Rows a filtered page examines at most (see `window` below): a bound on the work of one request. */
@@ -45,64 +38,8 @@ export const WINDOW = 1000;
 /** Above this many arms the ranges are merged into fewer, wider ones (SQLite allows 500 per statement). */
 const MAX_ARMS = 60;
 
-const MAX_INT = 2147483647;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
-const isInt = (v: unknown, min: number, max: number): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-const isStamp = (v: unknown): v is Stamp => (typeof v === 'string' && ISO.test(v)) || isInt(v, -8.64e15, 8.64e15);
-
-/** The opaque text of a cursor (base64url of a small JSON array). */
-export function encodeCursor({ order, key }: Cursor): string {
-  const parts = order === 'open' ? ['o', key.emergency, key.supportCount, key.createdAt, key.id] : ['h', key.createdAt, key.id];
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
-}
-
-/** A cursor from the query string, for a list in `order`; anything else (forged, of another tab) is a 400. */
-export function decodeCursor(text: string, order: ListOrder): Cursor {
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw new BadRequest();
-  }
-  if (Array.isArray(parts)) {
-    if (order === 'open' && parts.length === 5 && parts[0] === 'o') {
-      const [, emergency, supportCount, createdAt, id] = parts;
-      if (isInt(emergency, 0, 1) && isInt(supportCount, 0, MAX_INT) && isStamp(createdAt) && isInt(id, 1, MAX_INT))
-        return { order, key: { emergency, supportCount, createdAt, id } };
-    }
-    if (order === 'history' && parts.length === 3 && parts[0] === 'h') {
-      const [, createdAt, id] = parts;
-      if (isStamp(createdAt) && isInt(id, 1, MAX_INT)) return { order, key: { emergency: 0, supportCount: 0, createdAt, id } };
-    }
-  }
-  throw new BadRequest();
-}
-
 const eb = expressionBuilder<{ i: DB['Issue'] }, 'i'>();
 type Condition = Expression<SqlBool>;
-
-/**
- * The ranges that lie after (or before) the cursor in the order, each one index range: in the `open`
- * order, the rest of the cursor's (emergency, supportCount) group, then the groups with fewer "me too",
- * then (after an emergency) the non-emergencies. One condition with OR would be a filter on a walk from
- * the start of the range, which is an offset in disguise.
- */
-function rangesBeyond(cursor: Cursor | null, direction: Direction, emergencyOnly: boolean): (Condition | null)[] {
-  if (!cursor) return [null];
-  const { emergency, supportCount, createdAt, id } = cursor.key;
-  const forward = direction === 'after';
-  // (createdAt, id) ascends in the open order and descends in the history order. A stamp is bound as
-  // stored (text, or a number in rows written by raw inserts: SQLite orders numbers before text).
-  const later = forward === (cursor.order === 'open') ? '>' : '<';
-  const tuple = eb(eb.refTuple('i.createdAt', 'i.id'), later, eb.tuple(createdAt as string, id));
-  if (cursor.order === 'history') return [tuple];
-  const sameEmergency = eb('i.emergency', '=', emergency);
-  const ranges: Condition[] = [eb.and([sameEmergency, eb('i.supportCount', '=', supportCount), tuple])];
-  if (!forward || supportCount > 0) ranges.push(eb.and([sameEmergency, eb('i.supportCount', forward ? '<' : '>', supportCount)]));
-  if (!emergencyOnly && (forward ? emergency > 0 : emergency < 1)) ranges.push(eb('i.emergency', forward ? '<' : '>', emergency));
-  return ranges;
-}
 
 export interface ListSpec {
   /** The leading index column and its values, one range each; null reads the whole city (the admin). */
@@ -112,7 +49,7 @@ export interface ListSpec {
   order: ListOrder;
   /** Conditions every row meets (tested on each row an arm reads; cheap ones: most rows pass). */
   where: Condition[];
-  /** Emergencies only, in the open order: one more column of the index's range, none past it. */
+  /** Emergencies only, in the open and supports orders: one more column of the index's range, none past it. */
   emergencyOnly?: boolean;
   /**
    * A filter that may match few rows (category, building, party, overdue, a search): tested on at most
@@ -120,59 +57,77 @@ export interface ListSpec {
    * walk of the whole history. A page with fewer matches then offers to look further.
    */
   window: Condition | null;
+  /**
+   * The rows a search found, when they are few (at most WINDOW, search-sql.ts): the page is then read from
+   * them (one lookup by id each) and sorted, instead of walking the ranges; the ranges' conditions only
+   * filter them. Exact paging over the whole history, no window.
+   */
+  driven?: Condition;
 }
 
 /** Whether the list can have no rows at all, so no statement is needed. */
 export const isEmptySpec = (spec: ListSpec) => spec.scope?.values.length === 0 || spec.states?.length === 0;
 
+/** One arm of the union: its condition, and the deadline column it orders by (the `due` order). */
+export interface Arm {
+  condition: Condition;
+  due: DueColumn;
+}
+
+const ALL_STATES: readonly string[] = Object.values(ISSUE_STATES);
+const usesEmergencyRange = (spec: ListSpec) =>
+  (spec.order === 'open' || spec.order === 'supports') && spec.emergencyOnly === true;
+
 /** One condition per arm: scope value × state × range, merged into wider arms if there would be too many. */
-export function armConditions(spec: ListSpec, cursor: Cursor | null, direction: Direction): Condition[] {
-  let scopes: (Condition | null)[] = spec.scope ? spec.scope.values.map((v) => eb(`i.${spec.scope!.column}`, '=', v)) : [null];
-  let states: (Condition | null)[] = spec.states ? spec.states.map((s) => eb('i.state', '=', s)) : [null];
-  const emergencyOnly = spec.order === 'open' && spec.emergencyOnly === true;
-  // a cursor of a list of emergencies is an emergency's (its ranges then keep emergency = 1)
-  if (emergencyOnly && cursor && cursor.key.emergency !== 1) throw new BadRequest();
-  let ranges = rangesBeyond(cursor, direction, emergencyOnly);
-  const count = () => scopes.length * states.length * ranges.length;
-  if (count() > MAX_ARMS && ranges.length > 1) ranges = [eb.or(ranges.filter((r): r is Condition => r !== null))];
-  if (count() > MAX_ARMS && spec.scope) scopes = [eb(`i.${spec.scope.column}`, 'in', [...spec.scope.values])];
-  if (count() > MAX_ARMS && spec.states) states = [eb('i.state', 'in', [...spec.states])];
-  const arms: Condition[] = [];
+export function armConditions(spec: ListSpec, cursor: Cursor | null, direction: Direction): Arm[] {
+  const column = spec.scope?.column;
+  let scopes: (Condition | null)[] = spec.scope ? spec.scope.values.map((v) => eb(`i.${column!}`, '=', v)) : [null];
+  // the `due` order reads each state's own deadline column, and the `supports` order the open indexes
+  // (…, state, emergency, supportCount, …): their states are always ranges
+  const stateList = spec.order === 'due' || spec.order === 'supports' ? (spec.states ?? ALL_STATES) : spec.states;
+  let states: { condition: Condition | null; due: DueColumn }[] = stateList
+    ? stateList.map((s) => ({ condition: eb('i.state', '=', s), due: dueColumnOf(s) }))
+    : [{ condition: null, due: 'resolveBy' }];
+  const emergencyOnly = usesEmergencyRange(spec);
+  // a cursor of a list of emergencies in the open order is an emergency's (its ranges then keep emergency = 1)
+  if (emergencyOnly && spec.order === 'open' && cursor && cursor.key.emergency !== 1) throw new BadRequest();
+  const rangesFor = (due: DueColumn) => rangesBeyond(cursor, direction, emergencyOnly, spec.order, due);
+  let mergeRanges = false;
+  const rangeCount = rangesFor('resolveBy').length;
+  const count = () => scopes.length * states.length * (mergeRanges ? 1 : rangeCount);
+  if (count() > MAX_ARMS && rangeCount > 1) mergeRanges = true;
+  if (count() > MAX_ARMS && spec.scope) scopes = [eb(`i.${column!}`, 'in', [...spec.scope.values])];
+  if (count() > MAX_ARMS && stateList) {
+    // (in the `due` order, one arm per deadline column: the states of each read together, then sorted)
+    const groups = new Map<DueColumn, string[]>();
+    for (const s of stateList) {
+      const due: DueColumn = spec.order === 'due' ? dueColumnOf(s) : 'resolveBy';
+      groups.set(due, [...(groups.get(due) ?? []), s]);
+    }
+    states = [...groups].map(([due, list]) => ({ condition: eb('i.state', 'in', list), due }));
+  }
+  const arms: Arm[] = [];
   for (const scope of scopes)
-    for (const state of states)
+    for (const state of states) {
+      const all = rangesFor(state.due);
+      const ranges = mergeRanges ? [eb.or(all.filter((r): r is Condition => r !== null))] : all;
       for (const range of ranges) {
         // (said once: SQLite plans `emergency = 1 and emergency = 1` worse than the term alone)
-        const pinned = emergencyOnly && range === null ? eb('i.emergency', '=', 1) : null;
-        const parts = [scope, state, pinned, range, ...spec.where].filter((c): c is Condition => c !== null);
-        arms.push(eb.and(parts));
+        const pinned = emergencyOnly && spec.order === 'open' && range === null ? eb('i.emergency', '=', 1) : null;
+        const parts = [scope, state.condition, pinned, range, ...spec.where].filter((c): c is Condition => c !== null);
+        arms.push({ condition: eb.and(parts), due: state.due });
       }
+    }
   return arms;
 }
 
-/** The ORDER BY of the list, read forward or (for "newer"/"previous") backward. */
-export function orderTerms(order: ListOrder, direction: Direction): [string, 'asc' | 'desc'][] {
-  const terms: [string, 'asc' | 'desc'][] =
-    order === 'open'
-      ? [
-          ['emergency', 'desc'],
-          ['supportCount', 'desc'],
-          ['createdAt', 'asc'],
-          ['id', 'asc'],
-        ]
-      : [
-          ['createdAt', 'desc'],
-          ['id', 'desc'],
-        ];
-  if (direction === 'after') return terms;
-  return terms.map(([column, dir]) => [column, dir === 'asc' ? 'desc' : 'asc']);
-}
-
-/** The columns every list selects under these names: the order's keys. */
+/** The columns every list selects under these names: the orders' keys. */
 interface KeyRow {
   id: number;
   emergency: number;
   supportCount: number;
   createdAt: Stamp;
+  dueAt: Stamp;
 }
 
 export interface KeysetPage<R> {
@@ -186,35 +141,23 @@ export interface KeysetPage<R> {
   partial: boolean;
 }
 
-const keyOf = (order: ListOrder, row: KeyRow): string =>
-  encodeCursor({
-    order,
-    key: { emergency: row.emergency, supportCount: row.supportCount, createdAt: row.createdAt, id: row.id },
-  });
-
-/** SQLite's order of stored values (numbers before text, text by its bytes: ISO text is ASCII). */
-function compareStamps(a: Stamp, b: Stamp): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'number') return -1;
-  if (typeof b === 'number') return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The list's order (read direction) in JavaScript, for rows a statement returned in no promised order. */
-function compareKeys(order: ListOrder, direction: Direction) {
-  const sign = direction === 'after' ? 1 : -1;
-  return (a: KeyRow, b: KeyRow) => {
-    const inOrder =
-      order === 'open'
-        ? b.emergency - a.emergency || b.supportCount - a.supportCount || compareStamps(a.createdAt, b.createdAt) || a.id - b.id
-        : compareStamps(b.createdAt, a.createdAt) || b.id - a.id;
-    return sign * inOrder;
+const keyOf = (order: ListOrder, row: KeyRow): string => {
+  const key: SortKey = {
+    emergency: row.emergency,
+    supportCount: row.supportCount,
+    createdAt: row.createdAt,
+    dueAt: row.dueAt,
+    id: row.id,
   };
-}
+  return encodeCursor({ order, key });
+};
+
+/** A list's rows for one arm: its joins and columns (the keys aliased as the orders' names, `dueAt` from `due`). */
+export type ArmBase<DBX, TB extends keyof DBX, R> = (due: DueColumn) => SelectQueryBuilder<DBX, TB, R>;
 
 /** The arms as one UNION ALL in the list's order (read direction). */
 function merged<DBX, TB extends keyof DBX, O>(
-  arm: (condition: Condition) => SelectQueryBuilder<DBX, TB, O>,
+  arm: (arm: Arm) => SelectQueryBuilder<DBX, TB, O>,
   spec: ListSpec,
   position: { cursor: Cursor | null; direction: Direction },
 ) {
@@ -225,6 +168,24 @@ function merged<DBX, TB extends keyof DBX, O>(
 }
 
 /**
+ * A search's few matches, read as one statement: every arm's condition at once, kept from the planner
+ * (inside a CASE) so that it reads the matches by id and sorts at most WINDOW of them, rather than walking
+ * a range of the whole community and testing each row against the matches.
+ */
+function drivenPage<DBX, TB extends keyof DBX, R>(
+  base: ArmBase<DBX, TB, R>,
+  spec: ListSpec & { driven: Condition },
+  position: { cursor: Cursor | null; direction: Direction },
+) {
+  const any = eb.or(armConditions(spec, position.cursor, position.direction).map((a) => a.condition));
+  let query = base('either')
+    .where(spec.driven as never)
+    .where(rawSql<SqlBool>`(case when ${any} then 1 else 0 end) = 1` as never);
+  for (const [column, dir] of orderTerms(spec.order, position.direction)) query = query.orderBy(rawSql.ref(column), dir);
+  return query.limit(PAGE_SIZE + 1);
+}
+
+/**
  * Reads one page: the arms of `base` (the list's joins and columns, aliased as the order's column names)
  * merged in order, a page plus one row (to know whether there is more). `before` reads backward from the
  * cursor (the previous page) and shows the rows in the list's order.
@@ -232,11 +193,11 @@ function merged<DBX, TB extends keyof DBX, O>(
  * A windowed list (`spec.window`) reads the first WINDOW rows of the merge and keeps those that match, up
  * to a page plus one: SQLite stops as soon as it has them, or at the end of the window. Only when the
  * window held too few does a second statement (the keys alone, from the indexes) find where the window
- * ended, so the next page goes on from there.
+ * ended, so the next page goes on from there. A list driven by a search's matches reads them alone.
  */
 export async function readKeysetPage<DBX, TB extends keyof DBX, R extends KeyRow>(
   sql: Sql,
-  base: () => SelectQueryBuilder<DBX, TB, R>,
+  base: ArmBase<DBX, TB, R>,
   spec: ListSpec,
   position: { cursor: Cursor | null; direction: Direction },
 ): Promise<KeysetPage<R>> {
@@ -244,18 +205,21 @@ export async function readKeysetPage<DBX, TB extends keyof DBX, R extends KeyRow
   if (isEmptySpec(spec)) return { rows: [], after: null, before: null, atStart: true, partial: false };
   let rows: R[];
   let windowEnd: KeyRow | undefined;
-  if (!spec.window) {
+  if (spec.driven) {
+    const driven = spec.driven;
+    rows = (await drivenPage(base, { ...spec, driven }, position).execute()) as R[];
+  } else if (!spec.window) {
     // rows come in the statement's own ORDER BY
-    rows = (await merged((c) => base().where(c), spec, position)
+    rows = (await merged((a) => base(a.due).where(a.condition as never), spec, position)
       .limit(PAGE_SIZE + 1)
       .execute()) as R[];
   } else {
     const hit = spec.window;
     const examined = merged(
-      (c) =>
-        base()
-          .where(c)
-          .select(rawSql<number>`case when ${hit} then 1 else 0 end`.as('hit')),
+      (a) =>
+        base(a.due)
+          .where(a.condition as never)
+          .select(rawSql<number>`case when ${hit} then 1 else 0 end`.as('hit') as never),
       spec,
       position,
     )
@@ -271,11 +235,17 @@ export async function readKeysetPage<DBX, TB extends keyof DBX, R extends KeyRow
     rows = (found as unknown as R[]).sort(compareKeys(spec.order, direction));
     if (rows.length <= PAGE_SIZE)
       windowEnd = await merged(
-        (c) =>
+        (a) =>
           sql
             .selectFrom('Issue as i')
-            .select(['i.id as id', 'i.emergency as emergency', 'i.supportCount as supportCount', 'i.createdAt as createdAt'])
-            .where(c),
+            .select([
+              'i.id as id',
+              'i.emergency as emergency',
+              'i.supportCount as supportCount',
+              'i.createdAt as createdAt',
+              dueExpression(a.due).as('dueAt'),
+            ])
+            .where(a.condition),
         spec,
         position,
       )
@@ -301,15 +271,16 @@ export const TOTAL_CAP = 1000;
 
 /**
  * How many rows the list has, counting no further than TOTAL_CAP + 1: the index ranges of the arms (no
- * cursor), as one statement. A windowed list has no total (counting its matches would walk the history).
+ * cursor), as one statement. A windowed list has no total (counting its matches would walk the history),
+ * nor has a search's (its page is the one read of its matches).
  */
 export async function countUpTo(sql: Sql, spec: ListSpec): Promise<number | null> {
-  if (spec.window) return null;
+  if (spec.window || spec.driven) return null;
   if (isEmptySpec(spec)) return 0;
   const conditions: Condition[] = [...spec.where];
   if (spec.scope) conditions.push(eb(`i.${spec.scope.column}`, 'in', [...spec.scope.values]));
   if (spec.states) conditions.push(eb('i.state', 'in', [...spec.states]));
-  if (spec.order === 'open' && spec.emergencyOnly) conditions.push(eb('i.emergency', '=', 1));
+  if (usesEmergencyRange(spec)) conditions.push(eb('i.emergency', '=', 1));
   const row = await sql
     .selectFrom((from) =>
       from

@@ -1,4 +1,4 @@
-import type { ListOrder } from './list-keyset.ts';
+import type { ListOrder } from './list-orders.ts';
 
 /**
  * The links of a keyset-paged list (views/issues/_list-pager.njk), plain hrefs so paging works without
@@ -26,7 +26,8 @@ export function listLinks(
     firstHref: page.atStart ? '' : base,
     prevHref: page.before ? at('before', page.before) : '',
     nextHref: page.after ? at('after', page.after) : '',
-    pagerOrder: page.order,
+    // newest first reads 较新的/较早的; every other order 上一页/下一页
+    pagerOrder: page.order === 'history' ? 'history' : 'open',
     listTarget: target,
   };
 }

@@ -4,7 +4,7 @@ import type { DB } from '../../generated/kysely/types.ts';
 import { BadRequest, NotFound } from '../../errors.ts';
 import { ISSUE_STATES, OPEN_STATES, PARTIES, isBouncing } from '../../domain/issue-workflow.ts';
 import { visibleIssues } from '../../domain/issue-visibility.ts';
-import { fromSqlTime, rawSql, sqlBool, sqlTime, type Sql } from '../../plugins/sql.ts';
+import { fromSqlTime, sqlBool, sqlTime, type Sql } from '../../plugins/sql.ts';
 import { isOverdueNow, nextDeadline } from './overdue.ts';
 import { canSupportState } from './page-actions.ts';
 import {
@@ -17,7 +17,10 @@ import {
   type ListOrder,
   type ListSpec,
 } from './list-keyset.ts';
+import { dueExpression, type DueColumn } from './list-orders.ts';
 import type { QueueFilterOptions } from './list-options.ts';
+import { dateAndFlagConditions, estateInScope, type QueueQuery } from './list-filters.ts';
+import { searchConditions } from './search-sql.ts';
 
 /**
  * The three issue lists (the resident's own, the staff queue, the estate's public issues), read with
@@ -34,8 +37,11 @@ const OPEN: readonly string[] = OPEN_STATES;
 const isState = (value: string | undefined): value is string =>
   value !== undefined && (Object.values(ISSUE_STATES) as string[]).includes(value);
 
-/** The rows of every list with the names they show; `supporterId` adds whether that resident said "me too". */
-function issueRows(sql: Sql, supporterId: number | null) {
+/**
+ * The rows of every list with the names they show; `supporterId` adds whether that resident said "me too";
+ * `due` is the deadline column the `due` order reads (list-orders.ts).
+ */
+function issueRows(sql: Sql, supporterId: number | null, due: DueColumn = 'resolveBy') {
   return sql
     .selectFrom('Issue as i')
     .innerJoin('Category as c', 'c.id', 'i.categoryId')
@@ -48,6 +54,7 @@ function issueRows(sql: Sql, supporterId: number | null) {
       'i.emergency as emergency',
       'i.supportCount as supportCount',
       'i.createdAt as createdAt',
+      dueExpression(due).as('dueAt'),
       'i.title as title',
       'i.state as state',
       'i.respondBy as respondBy',
@@ -56,6 +63,7 @@ function issueRows(sql: Sql, supporterId: number | null) {
       'i.assignedOrg as assignedOrg',
       'i.handoffCount as handoffCount',
       'i.reopenCount as reopenCount',
+      'i.chaseCount as chaseCount',
       'i.attachmentCount as attachmentCount',
       'i.reporterId as reporterId',
       'r.displayName as reporterName',
@@ -106,12 +114,12 @@ function pagePosition(query: { after?: string; before?: string }, order: ListOrd
 async function readList<R>(
   sql: Sql,
   spec: ListSpec,
-  base: ReturnType<typeof issueRows>,
+  base: (due: DueColumn) => ReturnType<typeof issueRows>,
   query: Cursors,
   map: (row: IssueRow) => R,
 ) {
   const [page, total] = await Promise.all([
-    readKeysetPage(sql, () => base, spec, pagePosition(query, spec.order)),
+    readKeysetPage(sql, base, spec, pagePosition(query, spec.order)),
     countUpTo(sql, spec),
   ]);
   const { rows, ...links } = page;
@@ -147,7 +155,16 @@ export function listMyIssues(sql: Sql, actor: Actor, query: { state?: string } &
     where: 'estateId' in rule && typeof rule.estateId === 'number' ? [eb('i.estateId', '=', rule.estateId)] : [],
     window: null,
   };
-  return readList(sql, spec, issueRows(sql, null), query, (row) => ({ ...common(row), resolveBy: fromSqlTime(row.resolveBy) }));
+  return readList(
+    sql,
+    spec,
+    (due) => issueRows(sql, null, due),
+    query,
+    (row) => ({
+      ...common(row),
+      resolveBy: fromSqlTime(row.resolveBy),
+    }),
+  );
 }
 
 // ───────────────────────────── queues ─────────────────────────────
@@ -162,17 +179,7 @@ const QUEUE_VIEWS = {
 } as const;
 type QueueView = 'triage' | 'assigned' | 'open' | 'overdue' | 'resolved' | 'all';
 
-export interface QueueQuery extends Cursors {
-  view?: string;
-  state?: string;
-  categoryId?: number;
-  buildingId?: number;
-  party?: string;
-  overdue?: boolean;
-  emergency?: boolean;
-  /** The search box: words of the title, or `#123` / `123` for that issue. */
-  q?: string;
-}
+export type { QueueQuery } from './list-filters.ts';
 
 /** Still waiting on someone past its deadline (src/modules/issues/overdue.ts's rule, in SQL). */
 function overdueSql(now: Date): Condition {
@@ -181,21 +188,6 @@ function overdueSql(now: Date): Condition {
     eb.and([eb('i.state', '=', ISSUE_STATES.submitted), eb('i.respondBy', '<', at)]),
     eb.and([eb('i.state', 'in', [...OPEN]), eb('i.resolveBy', '<', at)]),
   ]);
-}
-
-/** `%` and `_` match themselves: the search is for the words typed. */
-const likePattern = (words: string) => `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-/**
- * The search box: an issue number (one primary-key lookup per range), or words of the title (a LIKE with
- * `\` as its escape, tested on the window of rows: no index holds words inside titles).
- */
-function searchCondition(q: string | undefined): { where: Condition } | { window: Condition } | null {
-  const words = (q ?? '').trim();
-  if (words === '') return null;
-  const number = /^#?\s*([0-9]{1,12})$/.exec(words);
-  if (number) return { where: eb('i.id', '=', Number(number[1])) };
-  return { window: rawSql<SqlBool>`${eb.ref('i.title')} like ${likePattern(words)} escape ${rawSql.lit('\\')}` };
 }
 
 /**
@@ -216,17 +208,19 @@ function staffScope(actor: Actor): ListSpec['scope'] {
 }
 
 /**
- * A staff member's queue: the role's tab narrowed by the filters. The open tabs (to triage, assigned,
- * open, overdue) in the open order, "resolved" and "all" newest first. The state and "emergencies only"
- * filters narrow the index ranges; category, building, party, overdue and the search are tested on a
- * bounded window of the tab's rows (list-keyset.ts). A building filter reads only its estate's ranges.
+ * A staff member's queue: the role's tab narrowed by the filters, in the order asked for (`sort`) or the
+ * tab's own: the open tabs (to triage, assigned, open, overdue) in the open order, "resolved" and "all"
+ * newest first. The state and "emergencies only" filters narrow the index ranges; an estate or a building
+ * reads only that estate's ranges; category, building, party, overdue, flags and short search words are
+ * tested on a bounded window of the tab's rows (list-keyset.ts); filing dates bound the ranges when the
+ * list is read by filing date. A search with longer words reads its matches (search-sql.ts).
  */
 export async function listQueue(sql: Sql, actor: Actor, query: QueueQuery, options: QueueFilterOptions, now: Date) {
   const views: readonly QueueView[] = actor.role === 'resident' ? [] : QUEUE_VIEWS[actor.role];
   if (views.length === 0) throw new NotFound();
   const view: QueueView = (views as readonly string[]).includes(query.view ?? '') ? (query.view as QueueView) : views[0]!;
   let scope = staffScope(actor);
-  const order: ListOrder = view === 'resolved' || view === 'all' ? 'history' : 'open';
+  const order: ListOrder = query.sort ?? (view === 'resolved' || view === 'all' ? 'history' : 'open');
   let states: readonly string[] | null =
     view === 'triage' ? [ISSUE_STATES.submitted] : view === 'resolved' ? [ISSUE_STATES.resolved] : view === 'all' ? null : OPEN;
   const where: Condition[] = [];
@@ -234,7 +228,8 @@ export async function listQueue(sql: Sql, actor: Actor, query: QueueQuery, optio
   if (view === 'assigned') where.push(eb('i.assignedParty', '=', actor.role));
   if (view === 'overdue' || query.overdue) window.push(overdueSql(now));
   if (isState(query.state)) states = states === null || states.includes(query.state) ? [query.state] : [];
-  if (query.emergency && order === 'history') window.push(eb('i.emergency', '=', 1));
+  // the open and supports orders read emergencies as a range of their indexes; the others test it
+  if (query.emergency && order !== 'open' && order !== 'supports') window.push(eb('i.emergency', '=', 1));
   if (query.categoryId) window.push(eb('i.categoryId', '=', query.categoryId));
   if (query.party && (PARTIES as readonly string[]).includes(query.party)) window.push(eb('i.assignedParty', '=', query.party));
   if (query.buildingId) {
@@ -243,38 +238,58 @@ export async function listQueue(sql: Sql, actor: Actor, query: QueueQuery, optio
     const building = options.buildings.find((b) => b.id === query.buildingId);
     scope = { column: 'estateId', values: building ? [building.estateId] : [] };
   }
-  const search = searchCondition(query.q);
-  if (search && 'where' in search) where.push(search.where);
-  if (search && 'window' in search) window.push(search.window);
+  if (query.estateId) {
+    const estateId = estateInScope(actor, query.estateId);
+    // with a building too, both must agree (a building of another estate: nothing)
+    scope = { column: 'estateId', values: scope?.column === 'estateId' && !scope.values.includes(estateId) ? [] : [estateId] };
+  }
+  const dated = dateAndFlagConditions(query, order);
+  where.push(...dated.where);
+  window.push(...dated.window);
+  const search = await searchConditions(sql, query.q, WINDOW);
+  if (search) {
+    where.push(...search.where);
+    window.push(...search.window);
+  }
+  const driven = search?.driven ?? undefined;
   const spec: ListSpec = {
     scope,
     states,
     order,
-    where,
+    // a search's matches are read alone: every filter is then a test on them
+    where: driven ? [...where, ...window] : where,
     emergencyOnly: query.emergency === true,
-    window: window.length > 0 ? eb.and(window) : null,
+    window: !driven && window.length > 0 ? eb.and(window) : null,
+    ...(driven ? { driven } : {}),
   };
-  const result = await readList(sql, spec, issueRows(sql, null), query, (row) => {
-    const item = {
-      ...common(row),
-      respondBy: fromSqlTime(row.respondBy),
-      resolveBy: fromSqlTime(row.resolveBy),
-      assignedParty: row.assignedParty,
-      assignedOrg: row.assignedOrg,
-      handoffCount: row.handoffCount,
-      reopenCount: row.reopenCount,
-      estate: { name: row.estateName },
-      building: row.buildingName === null ? null : { name: row.buildingName },
-      reporter: { verified: sqlBool(row.reporterVerified) },
-    };
-    return {
-      ...item,
-      overdue: isOverdueNow(item, now),
-      deadline: nextDeadline(item, now),
-      bouncing: isBouncing(item.handoffCount),
-    };
-  });
-  return { ...result, view, views };
+  const result = await readList(
+    sql,
+    spec,
+    (due) => issueRows(sql, null, due),
+    query,
+    (row) => {
+      const item = {
+        ...common(row),
+        respondBy: fromSqlTime(row.respondBy),
+        resolveBy: fromSqlTime(row.resolveBy),
+        assignedParty: row.assignedParty,
+        assignedOrg: row.assignedOrg,
+        handoffCount: row.handoffCount,
+        reopenCount: row.reopenCount,
+        chaseCount: row.chaseCount,
+        estate: { name: row.estateName },
+        building: row.buildingName === null ? null : { name: row.buildingName },
+        reporter: { verified: sqlBool(row.reporterVerified) },
+      };
+      return {
+        ...item,
+        overdue: isOverdueNow(item, now),
+        deadline: nextDeadline(item, now),
+        bouncing: isBouncing(item.handoffCount),
+      };
+    },
+  );
+  return { ...result, view, views, sort: query.sort ?? '' };
 }
 
 // ───────────────────────────── the estate's public issues ─────────────────────────────
@@ -313,7 +328,16 @@ export function listPublicIssues(sql: Sql, actor: Actor, query: { state?: string
     where,
     window: null,
   };
-  return readList(sql, spec, issueRows(sql, actor.userId), query, (row) => publicRow(row, actor)).then((r) => ({ ...r, show }));
+  return readList(
+    sql,
+    spec,
+    (due) => issueRows(sql, actor.userId, due),
+    query,
+    (row) => publicRow(row, actor),
+  ).then((r) => ({
+    ...r,
+    show,
+  }));
 }
 
 /** One row of the public list, as it stands after a "me too" (the htmx answer). */

@@ -2,7 +2,18 @@ import type { Actor } from '../../actor.ts';
 import { ISSUE_STATES, actsForParty, availableActions, type IssueState, type Party } from '../../domain/issue-workflow.ts';
 
 /** The actions a user may take from the issue page (system moves are never buttons). */
-const FORM_ACTIONS = ['accept', 'reject', 'reassign', 'start', 'handoff', 'escalate', 'resolve', 'confirm', 'reopen'] as const;
+const FORM_ACTIONS = [
+  'accept',
+  'reject',
+  'reassign',
+  'start',
+  'handoff',
+  'escalate',
+  'resolve',
+  'confirm',
+  'reopen',
+  'mark_duplicate',
+] as const;
 export type FormAction = (typeof FORM_ACTIONS)[number];
 
 export function isFormAction(value: string): value is FormAction {
@@ -10,7 +21,10 @@ export function isFormAction(value: string): value is FormAction {
 }
 
 /** What an issue page offers this actor: the workflow's allowed actions, plus "not fixed" on a closed issue. */
-export function actionsFor(actor: Actor, issue: { state: string; reporterId: number; assignedParty: string | null }): string[] {
+export function actionsFor(
+  actor: Actor,
+  issue: { state: string; reporterId: number; assignedParty: string | null; duplicateOfId?: number | null },
+): string[] {
   const ruleActor = {
     role: actor.role,
     userId: actor.userId,
@@ -20,14 +34,16 @@ export function actionsFor(actor: Actor, issue: { state: string; reporterId: num
   const allowed: string[] = availableActions(issue.state as IssueState, ruleActor).filter(
     (a) => isFormAction(a) || a === 'open_vote',
   );
-  if (issue.state === ISSUE_STATES.closed && actor.role === 'resident' && issue.reporterId === actor.userId)
+  // A duplicate's reporter follows the original instead: "not fixed" there, not a follow-up of the duplicate.
+  const duplicate = (issue.duplicateOfId ?? null) !== null;
+  if (issue.state === ISSUE_STATES.closed && actor.role === 'resident' && issue.reporterId === actor.userId && !duplicate)
     allowed.push('reopen');
   return allowed;
 }
 
 /** The confirmation shown after a redirect: only for the page's own actions, never a caller-chosen key. */
 export function doneMessage(value: string | undefined): string {
-  return value !== undefined && (isFormAction(value) || value === 'linked') ? value : '';
+  return value !== undefined && (isFormAction(value) || value === 'linked' || value === 'chase') ? value : '';
 }
 
 /** "Me too" is open until the issue is closed or rejected. */

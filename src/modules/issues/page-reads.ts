@@ -3,6 +3,8 @@ import { NotFound } from '../../errors.ts';
 import { fromSqlTime, jsonArrayFrom, jsonObjectFrom, jsonRow, jsonRows, rare, sqlBool, type Sql } from '../../plugins/sql.ts';
 import { visibleIssueSql, visibleProposalSql } from './visibility-sql.ts';
 import { photosByEvent, readEvents, type AttachmentRow } from './timeline-reads.ts';
+import { issueProgress } from '../../domain/issue-progress.ts';
+import type { IssueState } from '../../domain/issue-workflow.ts';
 
 /**
  * The issue page's read model (issue #11): two statements whatever the length of the timeline. The
@@ -41,6 +43,7 @@ function issueQuery(sql: Sql, actor: Actor, id: number) {
     .innerJoin('User as r', 'r.id', 'i.reporterId')
     .leftJoin('Building as b', 'b.id', 'i.buildingId')
     .leftJoin('Unit as u', 'u.id', 'i.unitId')
+    .leftJoin('User as fb', 'fb.id', 'i.filedById')
     .where('i.id', '=', id)
     .where(visibleIssueSql(actor, 'i'))
     .select([
@@ -76,6 +79,14 @@ function issueQuery(sql: Sql, actor: Actor, id: number) {
       'i.ratedAt',
       'i.approvedAmountFen',
       'i.linkedFromId',
+      'i.lastChasedAt',
+      'i.chaseCount',
+      'i.duplicateOfId',
+      'i.channel',
+      'i.filedById',
+      'i.callerName',
+      'i.callerPhone',
+      'fb.displayName as filedByName',
       'i.version',
       'i.createdAt',
       'i.updatedAt',
@@ -122,6 +133,22 @@ function issueQuery(sql: Sql, actor: Actor, id: number) {
           .where(visibleIssueSql(actor, 'Issue'))
           .orderBy('Issue.id'),
       ).as('followUps'),
+      // duplicates: the original this one was closed into, and the ones closed into this one
+      jsonObjectFrom(
+        eb
+          .selectFrom('Issue')
+          .select(['Issue.id', 'Issue.title', 'Issue.state'])
+          .whereRef('Issue.id', '=', 'i.duplicateOfId')
+          .where(visibleIssueSql(actor, 'Issue')),
+      ).as('duplicateOf'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('Issue')
+          .select(['Issue.id', 'Issue.title'])
+          .where((f) => rare(f('Issue.duplicateOfId', '=', f.ref('i.id'))))
+          .where(visibleIssueSql(actor, 'Issue'))
+          .orderBy('Issue.id'),
+      ).as('duplicates'),
       jsonArrayFrom(
         eb
           .selectFrom('Attachment as a')
@@ -238,6 +265,8 @@ function shapeIssue(row: IssueRow, events: EventRows) {
     supported,
     linkedFrom,
     followUps,
+    duplicateOf,
+    duplicates,
     eventPhotos: _eventPhotos,
     attachments,
     comments,
@@ -257,6 +286,7 @@ function shapeIssue(row: IssueRow, events: EventRows) {
     closedAt: fromSqlTime(i.closedAt),
     rejectedAt: fromSqlTime(i.rejectedAt),
     ratedAt: fromSqlTime(i.ratedAt),
+    lastChasedAt: fromSqlTime(i.lastChasedAt),
     createdAt: fromSqlTime(i.createdAt),
     updatedAt: fromSqlTime(i.updatedAt),
     category: {
@@ -276,6 +306,8 @@ function shapeIssue(row: IssueRow, events: EventRows) {
     building: i.buildingId === null ? null : { id: i.buildingId, name: buildingName ?? '' },
     unit: i.unitId === null ? null : { id: i.unitId, room: unitRoom ?? '', entrance: unitEntrance ?? '' },
     reporter: { id: i.reporterId, displayName: reporterName, phone: reporterPhone, verified: sqlBool(reporterVerified) },
+    duplicateOf: jsonRow<NonNullable<IssueRow['duplicateOf']>>(duplicateOf),
+    duplicates: jsonRows<RowOf<IssueRow['duplicates']>>(duplicates),
     events,
     attachments: jsonRows<AttachmentRow>(attachments),
     comments: jsonRows<RowOf<IssueRow['comments']>>(comments).map(({ authorName, authorRole, attachments: photos, ...c }) => ({
@@ -312,8 +344,20 @@ function shapeIssue(row: IssueRow, events: EventRows) {
   };
 }
 
+/** The stepper at the top of the page, from what the page read anyway (no statement of its own). */
+function progressOf(issue: ReturnType<typeof shapeIssue>['issue']) {
+  return issueProgress({
+    ...issue,
+    state: issue.state as IssueState,
+    meetingAt: issue.agendaItems[0]?.meeting.startsAt ?? null,
+    hadMeeting: issue.agendaItems.length > 0,
+    hadVote: issue.proposals.length > 0,
+  });
+}
+
 /** The issue page: the issue, whether the actor already said "me too", and its linked issues either way. */
 export async function issuePage(sql: Sql, actor: Actor, id: number, options: { allEvents?: boolean } = {}) {
   const { issue, supported, linkedFrom, followUps, earlierEvents } = await readPage(sql, actor, id, options.allEvents ?? false);
-  return { issue, supported: actor.role === 'resident' && supported, followUps, linkedFrom, earlierEvents };
+  const withProgress = { ...issue, progress: progressOf(issue) };
+  return { issue: withProgress, supported: actor.role === 'resident' && supported, followUps, linkedFrom, earlierEvents };
 }

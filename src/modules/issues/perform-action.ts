@@ -12,7 +12,7 @@ import {
   type SystemActor,
   SYSTEM_ACTOR,
 } from '../../domain/issue-workflow.ts';
-import { notify, partyRecipients, type NewNotification } from '../notifications/index.ts';
+import { notifyIssueMove } from './action-notifications.ts';
 import { visibleIssuesWhere } from './scope.ts';
 
 // The one way an issue changes state, shared by the issue page, joint meetings, fund votes and jobs.
@@ -28,6 +28,8 @@ export interface IssueActionInput {
   approvedAmountFen?: number;
   meetingId?: number;
   proposalId?: number;
+  /** mark_duplicate: the original, already checked by the caller (duplicates.ts). */
+  duplicateOfId?: number;
 }
 
 export interface IssueActionResult {
@@ -88,7 +90,7 @@ export async function performIssueAction(
 
   const now = options.now;
   const to = result.to;
-  const data: Prisma.IssueUpdateManyMutationInput = { state: to, version: { increment: 1 }, updatedAt: now };
+  const data: Prisma.IssueUncheckedUpdateManyInput = { state: to, version: { increment: 1 }, updatedAt: now };
   const newParty = input.party?.trim() as Party | undefined;
   switch (action) {
     case 'accept':
@@ -101,12 +103,17 @@ export async function performIssueAction(
         // A new deadline is watched afresh: passing it tells the community again.
         data.overdueNotifiedAt = null;
       }
+      // The deadline it works to (acceptance → resolution, or a new one) or the party holding it changed:
+      // whoever holds it now is warned before it.
+      data.deadlineWarnedAt = null;
       if (!issue.acceptedAt) data.acceptedAt = now;
       break;
     case 'handoff':
       data.assignedParty = newParty;
       data.assignedOrg = newParty === 'outside' ? (input.assignedOrg ?? '').trim().slice(0, 60) : '';
       data.handoffCount = { increment: 1 };
+      // The party now holding it is warned before the deadline in its turn.
+      data.deadlineWarnedAt = null;
       break;
     case 'start':
       if (!issue.startedAt) data.startedAt = now;
@@ -128,9 +135,17 @@ export async function performIssueAction(
     case 'auto_close':
       data.closedAt = now;
       break;
+    case 'mark_duplicate':
+      // Closed, never resolved: resolvedAt stays null so the 解决率 does not count it, and no rating is asked.
+      if (input.duplicateOfId === undefined) throw new ValidationFailed([{ field: 'originalId', code: 'required' }]);
+      data.closedAt = now;
+      data.duplicateOfId = input.duplicateOfId;
+      break;
     case 'reopen':
       data.reopenCount = { increment: 1 };
       data.resolvedAt = null;
+      // Back to work against the same deadline: warned again if it is still ahead.
+      data.deadlineWarnedAt = null;
       break;
     case 'vote_passed':
     case 'emergency_fund_confirmed':
@@ -158,36 +173,18 @@ export async function performIssueAction(
     },
   });
 
-  const notes: NewNotification[] = [];
-  const actorId = who === 'system' ? (options.onBehalfOf?.userId ?? null) : who.userId;
-  if (issue.reporterId !== actorId && from !== to) {
-    notes.push({
-      userId: issue.reporterId,
-      kind: 'issue_state_changed',
-      params: { id: issue.id, title: issue.title, state: to },
-      link: `/issues/${issue.id}`,
-      issueId: issue.id,
-    });
-  }
-  const assignedTo =
-    action === 'accept' || action === 'reassign' || action === 'handoff' || action === 'meeting_assign'
-      ? newParty
-      : action === 'reopen'
-        ? (party ?? undefined)
-        : undefined;
-  if (assignedTo) {
-    const recipients = await partyRecipients(tx, issue.estateId, assignedTo);
-    for (const userId of recipients) {
-      if (userId === actorId) continue;
-      notes.push({
-        userId,
-        kind: action === 'reopen' ? 'issue_reopened' : 'issue_assigned',
-        params: { id: issue.id, title: issue.title },
-        link: `/issues/${issue.id}`,
-        issueId: issue.id,
-      });
-    }
-  }
-  await notify(tx, notes);
+  await notifyIssueMove(tx, {
+    issue,
+    action,
+    from,
+    to,
+    firstStart: issue.startedAt === null,
+    newParty: newParty ?? null,
+    assignedParty: party,
+    actorId: who === 'system' ? (options.onBehalfOf?.userId ?? null) : who.userId,
+    reason: input.reason,
+    duplicateOfId: input.duplicateOfId,
+    now,
+  });
   return { issueId: issue.id, from, to, eventId: event.id, version: issue.version + 1 };
 }

@@ -7,9 +7,10 @@ import { listQueue, type QueueQuery } from './list-reads.ts';
 import type { QueueFilterOptions } from './list-options.ts';
 
 /**
- * The staff queue as a spreadsheet (issue #12, exports): every issue of the tab and filters the queue
- * shows, in its order, read by the queue's own keyset pages (so the same scope, the same filters, and no
- * offset), streamed a page at a time. The reporter's identity is not in it: the queue does not show it either.
+ * The staff queue as a spreadsheet (issue #12, exports): every issue of the tab, filters, search and sort
+ * the queue shows, in its order, read by the queue's own keyset pages (so the same scope, the same filters,
+ * and no offset), streamed a page at a time. The reporter's identity is not in it: the queue does not show
+ * it either. (The query string is read by list-filters.ts `readQueueQuery`, as the queue's is.)
  */
 
 /** How many rows one export may hold at most (a community's whole history is a few thousand). */

@@ -26,6 +26,7 @@ import {
 import { newIssueFormData } from './queries.ts';
 import { PUBLIC_STATES, listMyIssues, listPublicIssues, listQueue, publicIssueRow } from './list-reads.ts';
 import { queueFilterOptionsCache } from './list-options.ts';
+import { queueFormData, readQueueQuery } from './list-filters.ts';
 import { listLinks } from './list-links.ts';
 import { queueExportBatches, queueExportHeader } from './queue-export.ts';
 import { assertIssueVisible, issuePage } from './page-reads.ts';
@@ -34,6 +35,10 @@ import { actOnIssue, addComment, alreadySupported, supportIssue } from './comman
 import { actionsFor, doneMessage, isFormAction, type FormAction } from './page-actions.ts';
 import { isOverdueNow } from './overdue.ts';
 import { seesReporterIdentity } from './scope.ts';
+import { registerDuplicateRoutes, similarOffer } from './duplicates-routes.ts';
+import callerRoutes from './caller-routes.ts';
+import { chaseOffer } from './chase.ts';
+import { registerChaseRoute } from './chase-routes.ts';
 
 type FormValues = Record<string, string | string[]>;
 
@@ -60,16 +65,21 @@ export default async function issueRoutes(fastify: FastifyInstance) {
   async function renderNewForm(request: FastifyRequest, reply: FastifyReply, values: FormValues, errors: FieldError[]) {
     const { categories, unit } = await newIssueFormData(app.db, actorOf(request));
     const key = values.submissionKey;
+    const offer = await similarOffer(app.db, actorOf(request), values, errors, app.now());
+    // Held to show the neighbours' reports is not an error: nothing was wrong with the form.
+    if (offer.similarHeld && offer.errors.length === 0) reply.code(200);
     return reply.page('issues/new.njk', {
       categories,
       unit,
+      similar: offer.similar,
+      similarHeld: offer.similarHeld,
       values: {
         locationType: unit ? 'unit' : 'estate',
         ...values,
         // A stale form gets a fresh key, so the corrected form can be sent.
         submissionKey: typeof key === 'string' && key !== '' ? key : randomUUID(),
       },
-      errors,
+      errors: offer.errors,
       maxFiles: app.config.uploadMaxFiles,
       maxMb: Math.round(app.config.uploadMaxBytes / 1048576),
     });
@@ -105,6 +115,7 @@ export default async function issueRoutes(fastify: FastifyInstance) {
       respondLeft: timeLeft(issue.respondBy, now),
       resolveLeft: timeLeft(issue.resolveBy, now),
       overdue: isOverdueNow(issue, now),
+      chase: chaseOffer(actor, issue, now),
       bouncing: isBouncing(issue.handoffCount),
       justFiled: query.filed === '1',
       done: doneMessage(query.done),
@@ -119,6 +130,10 @@ export default async function issueRoutes(fastify: FastifyInstance) {
       maxFiles: app.config.uploadMaxFiles,
     });
   }
+
+  registerChaseRoute(app, renderIssue);
+  registerDuplicateRoutes(app, renderIssue);
+  await app.register(callerRoutes);
 
   app.get('/issues/new', { preHandler: requireRole('resident') }, async (request, reply) => {
     return renderNewForm(request, reply, {}, []);
@@ -163,42 +178,17 @@ export default async function issueRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const actor = actorOf(request);
       const q = request.query;
-      const filters = {
-        view: q.view ?? '',
-        state: q.state ?? '',
-        category: q.category ?? '',
-        building: q.building ?? '',
-        party: q.party ?? '',
-        overdue: q.overdue === '1' ? '1' : '',
-        emergency: q.emergency === '1' ? '1' : '',
-        q: (q.q ?? '').trim(),
-      };
+      const { filters, query } = readQueueQuery(q, actor);
       const now = app.now();
       const options = await filterOptions(actor);
-      const result = await listQueue(
-        app.sql,
-        actor,
-        {
-          view: filters.view,
-          state: filters.state,
-          categoryId: filters.category ? Number(filters.category) : undefined,
-          buildingId: filters.building ? Number(filters.building) : undefined,
-          party: filters.party,
-          overdue: filters.overdue === '1',
-          emergency: filters.emergency === '1',
-          q: filters.q,
-          after: q.after,
-          before: q.before,
-        },
-        options,
-        now,
-      );
+      const result = await listQueue(app.sql, actor, query, options, now);
       const shown = { ...filters, view: result.view };
       const data = {
         ...result,
         ...listLinks('/issues', shown, result, q, '#queue-list'),
         exportHref: `/issues.csv?${new URLSearchParams(Object.entries(shown).filter(([, v]) => v !== '')).toString()}`,
         ...(request.isHtmx ? {} : options),
+        ...queueFormData(shown, options),
         filters: shown,
         states: Object.values(ISSUE_STATES),
         parties: PARTIES,
@@ -214,17 +204,7 @@ export default async function issueRoutes(fastify: FastifyInstance) {
     { preHandler: requireRole('property', 'committee', 'community', 'admin'), schema: { querystring: QueueQuery } },
     async (request, reply) => {
       const actor = actorOf(request);
-      const q = request.query;
-      const query = {
-        view: q.view ?? '',
-        state: q.state ?? '',
-        categoryId: q.category ? Number(q.category) : undefined,
-        buildingId: q.building ? Number(q.building) : undefined,
-        party: q.party ?? '',
-        overdue: q.overdue === '1',
-        emergency: q.emergency === '1',
-        q: (q.q ?? '').trim(),
-      };
+      const { after: _after, before: _before, ...query } = readQueueQuery(request.query, actor).query;
       const options = await filterOptions(actor);
       const batches = queueExportBatches(app.sql, actor, query, options, app.now(), request.t, request.locale);
       const day = toShanghaiParts(app.now());

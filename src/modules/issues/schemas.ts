@@ -25,8 +25,19 @@ export const QueueQuery = Type.Object({
   party: Type.Optional(Type.String({ maxLength: 20 })),
   overdue: Flag,
   emergency: Flag,
-  /** The search box: words of the title or an issue number; the input allows 50 characters. */
+  /** The search box: words of the title, description or location, or an issue number; the input allows 50 characters. */
   q: Type.Optional(Type.String({ maxLength: 50 })),
+  /** The order (list-orders.ts); '' or absent keeps the tab's own. */
+  sort: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('due'), Type.Literal('age'), Type.Literal('supports')])),
+  /** One of the actor's estates (the dashboard links to it); another is a 400. */
+  estate: OptionalIdText,
+  /** Filed between these Shanghai days, both included (checked as calendar dates in list-filters.ts). */
+  from: Type.Optional(Type.String({ maxLength: 10 })),
+  to: Type.Optional(Type.String({ maxLength: 10 })),
+  /** Issues that bounced (two handoffs or more), were reopened, or were rated dissatisfied. */
+  flag: Type.Optional(
+    Type.Union([Type.Literal(''), Type.Literal('bouncing'), Type.Literal('reopened'), Type.Literal('dissatisfied')]),
+  ),
   after: Cursor,
   before: Cursor,
 });
@@ -53,6 +64,8 @@ export const FilingForm = Type.Object({
   title: Text(1000),
   description: Text(20000),
   submissionKey: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }),
+  /** '1' once the resident has seen the similar open issues and files anyway (duplicates-routes.ts). */
+  similarChecked: Text(5),
 });
 
 /** Any action from the issue page; `version` is the issue's version the page was rendered from. */
@@ -65,6 +78,8 @@ export const IssueActionForm = Type.Object({
   note: Text(20000),
   rating: Text(40),
   ratingComment: Text(5000),
+  /** mark_duplicate: the original's number as typed ("12" or "#12"). */
+  originalId: Text(40),
 });
 
 export const CommentForm = Type.Object({ body: Text(20000) });

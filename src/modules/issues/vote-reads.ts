@@ -10,7 +10,17 @@ import type { DbTx } from '../../plugins/db.ts';
 export function issueForFundDraft(db: DbTx, estateIds: number[], issueId: number) {
   return db.issue.findFirst({
     where: { id: issueId, estateId: { in: estateIds } },
-    select: { id: true, estateId: true, state: true, title: true, assignedParty: true, emergency: true, buildingId: true },
+    select: {
+      id: true,
+      estateId: true,
+      state: true,
+      title: true,
+      assignedParty: true,
+      emergency: true,
+      buildingId: true,
+      // the suggested vote title names the works by the issue's category
+      category: { select: { nameZh: true, nameEn: true } },
+    },
   });
 }
 

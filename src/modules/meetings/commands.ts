@@ -1,13 +1,13 @@
 import type { Actor } from '../../actor.ts';
 import type { DbTx } from '../../plugins/db.ts';
 import { Conflict, NotFound, ValidationFailed, type FieldError } from '../../errors.ts';
-import { buildAgenda, reorder } from '../../domain/meeting-rules.ts';
-import { issuesAwaitingMeeting } from '../issues/index.ts';
+import { reorder } from '../../domain/meeting-rules.ts';
 import { notify, type NewNotification } from '../notifications/index.ts';
 import { checkMeetingForm, parseId, parseLocal, when, type MeetingForm } from './meeting-form.ts';
 import { doubleBookings, type DoubleBookingView } from './queries.ts';
 import { canManage, loadManaged, loadVisible, requireMove } from './scope.ts';
 import { auditMeeting, type AuditContext } from './audit.ts';
+import { agendaItemRows, proposalsFor, proposedAgenda } from './auto-agenda.ts';
 
 /**
  * Convening, editing and cancelling a meeting, its agenda and its action items. Each command runs in
@@ -66,12 +66,9 @@ export async function conveneMeeting(tx: DbTx, actor: Actor, form: MeetingForm, 
   await tx.meetingParticipant.createMany({
     data: checked.participants.map((p) => ({ meetingId: meeting.id, userId: p.userId, party: p.party })),
   });
-  const agenda = buildAgenda(await issuesAwaitingMeeting(tx, checked.estateIds), []);
-  if (agenda.length > 0) {
-    await tx.agendaItem.createMany({
-      data: agenda.map((a) => ({ meetingId: meeting.id, issueId: a.issueId, title: a.title, position: a.position })),
-    });
-  }
+  // Issues awaiting a meeting, and (auto-agenda.ts) those overdue for days or bouncing, each with its source.
+  const agenda = await proposedAgenda(tx, checked.estateIds, proposalsFor(meeting), now);
+  if (agenda.length > 0) await tx.agendaItem.createMany({ data: agendaItemRows(meeting.id, agenda) });
   await notify(
     tx,
     checked.participants.filter((p) => p.userId !== actor.userId).map((p) => invitation(p.userId, meeting)),
@@ -194,27 +191,27 @@ export async function cancelMeeting(tx: DbTx, actor: Actor, id: number, now: Dat
 
 // ───────────────────────────── agenda ─────────────────────────────
 
-/** Adds issues escalated since the agenda was built, after the items already there, in agenda order. */
+/**
+ * Adds issues escalated since the agenda was built (and those now overdue for days or bouncing), after
+ * the items already there, in agenda order.
+ */
 export async function refreshAgenda(tx: DbTx, actor: Actor, id: number, now: Date) {
-  requireMove(await loadManaged(tx, actor, id), 'edit_agenda', now);
+  const meeting = await loadManaged(tx, actor, id);
+  requireMove(meeting, 'edit_agenda', now);
   const [estates, items] = await Promise.all([
     tx.meetingEstate.findMany({ where: { meetingId: id }, select: { estateId: true } }),
     tx.agendaItem.findMany({ where: { meetingId: id }, select: { issueId: true, position: true } }),
   ]);
   const onAgenda = new Set(items.map((i) => i.issueId));
-  const fresh = (
-    await issuesAwaitingMeeting(
-      tx,
-      estates.map((e) => e.estateId),
-    )
-  ).filter((i) => !onAgenda.has(i.issueId));
   const last = items.reduce((max, i) => Math.max(max, i.position), 0);
-  const proposed = buildAgenda(fresh, []);
-  if (proposed.length > 0) {
-    await tx.agendaItem.createMany({
-      data: proposed.map((a) => ({ meetingId: id, issueId: a.issueId, title: a.title, position: last + a.position })),
-    });
-  }
+  const proposed = await proposedAgenda(
+    tx,
+    estates.map((e) => e.estateId),
+    proposalsFor(meeting),
+    now,
+    { skip: onAgenda, after: last },
+  );
+  if (proposed.length > 0) await tx.agendaItem.createMany({ data: agendaItemRows(id, proposed) });
   return proposed.length;
 }
 

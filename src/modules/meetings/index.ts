@@ -3,6 +3,7 @@
 // MeetingParticipant, AgendaItem, Decision and ActionItem tables.
 export { default as meetingsRoutes } from './routes.ts';
 export { jobs } from './jobs.ts';
+export { autoAgendaJob } from './auto-agenda.ts';
 // What the votes module reads of the decision that sent an issue to the owners' vote.
 export { openVoteDecisionOfIssue } from './vote-links.ts';
 // Whether the notice board may link a meeting-decision notice to its meeting.

@@ -3,6 +3,7 @@ import type { ScheduledJob } from '../../scheduler.ts';
 import { inTransaction, type Db } from '../../plugins/db.ts';
 import { formatShanghai } from '../../domain/deadlines.ts';
 import { notify } from '../notifications/index.ts';
+import { autoAgendaJob } from './auto-agenda.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -50,4 +51,4 @@ const meetingReminderJob: ScheduledJob = {
 };
 
 /** The meetings module's scheduled jobs; the app wires them into the scheduler. */
-export const jobs: ScheduledJob[] = [meetingReminderJob];
+export const jobs: ScheduledJob[] = [meetingReminderJob, autoAgendaJob];

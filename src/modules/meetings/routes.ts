@@ -15,6 +15,7 @@ import { feedCalendar, meetingCalendar, revokeCalendarToken, rotateCalendarToken
 import { baseUrl, formFrom, paramsOf, renderForm, renderShow } from './pages.ts';
 import { renderConfirmCancel, renderMinutes } from './pages-confirm.ts';
 import meetingRunRoutes from './routes-run.ts';
+import meetingPrintRoutes from './routes-print.ts';
 
 /** Convening, listing, showing and editing meetings, and the calendar feeds; running one is routes-run.ts. */
 export default async function meetingRoutes(fastify: FastifyInstance) {
@@ -184,4 +185,5 @@ export default async function meetingRoutes(fastify: FastifyInstance) {
   );
 
   await app.register(meetingRunRoutes);
+  await app.register(meetingPrintRoutes);
 }

@@ -2,3 +2,5 @@
 // other modules (and app.ts) may import.
 export { default as noticesRoutes } from './routes.ts';
 export { publishNotice } from './service.ts';
+// the printable A4 pages of votes' results and meetings' minutes are built like a notice's
+export { absoluteUrl, printPageData, qrSvg } from './print.ts';

@@ -13,7 +13,9 @@ export const NOTICE_KINDS = [
   'emergency_repair',
   'general',
 ] as const;
-type NoticeKind = (typeof NOTICE_KINDS)[number];
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+/** What staff post themselves; the other kinds are published by votes and meetings with their record. */
+export const STAFF_NOTICE_KINDS = ['general', 'emergency_repair', 'fund_use'] as const satisfies readonly NoticeKind[];
 export const isNoticeKind = (kind: string): kind is NoticeKind => (NOTICE_KINDS as readonly string[]).includes(kind);
 
 interface NewNotice {
@@ -57,7 +59,12 @@ export async function filterEstates(db: DbTx, actor: Actor) {
 export async function getNotice(db: DbTx, actor: Actor, id: number) {
   const notice = await db.notice.findFirst({
     where: { AND: [{ id }, noticeScope(actor)] },
-    include: { estate: { select: { name: true } }, createdBy: { select: { displayName: true, orgName: true } } },
+    include: {
+      estate: { select: { name: true, communityId: true } },
+      createdBy: { select: { displayName: true, orgName: true } },
+      withdrawnBy: { select: { displayName: true, orgName: true } },
+      attachments: { select: { id: true, mime: true, originalName: true }, orderBy: { id: 'asc' } },
+    },
   });
   if (!notice) throw new NotFound();
   return notice;

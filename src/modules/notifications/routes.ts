@@ -9,6 +9,8 @@ import { safeLocalPath } from '../../lib/safe-redirect.ts';
 import { inTransaction } from '../../plugins/db.ts';
 import { InboxQuery, MarkAllReadForm, MarkReadForm, NotificationParams } from './schemas.ts';
 import { inAppChannel, listNotifications, logChannel, markAllRead, markRead, type DeliveryChannel } from './service.ts';
+import { digestOf } from './digest.ts';
+import preferencesRoutes from './routes-preferences.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,7 +31,13 @@ export default fp(
     app.get('/notifications', { preHandler: requireActor, schema: { querystring: InboxQuery } }, async (request, reply) => {
       const actor = actorOf(request);
       const unreadOnly = request.query.unread === '1';
-      const result = await listNotifications(app.db, actor.userId, { page: request.query.page ?? 1, unreadOnly });
+      const digest = request.query.digest === undefined ? null : await digestOf(app.db, actor.userId, request.query.digest);
+      if (request.query.digest !== undefined && digest === null) throw new NotFound();
+      const result = await listNotifications(app.db, actor.userId, {
+        page: request.query.page ?? 1,
+        unreadOnly,
+        ...(digest ? { digest } : {}),
+      });
       const t = request.t;
       const items = result.items.map((n) => {
         const params: Record<string, unknown> = { ...n.params };
@@ -42,7 +50,8 @@ export default fp(
         if (typeof params.fromChoice === 'string') params.fromChoice = t(`votes.choice.${params.fromChoice}`);
         return { ...n, text: t(`notifications.kind.${n.kind}`, params) };
       });
-      const data = { ...result, items, unreadOnly, base: `/notifications?unread=${unreadOnly ? '1' : ''}` };
+      const base = digest ? `/notifications?digest=${digest.id}` : `/notifications?unread=${unreadOnly ? '1' : ''}`;
+      const data = { ...result, items, unreadOnly, digest, base };
       return reply.page(request.isHtmx ? 'notifications/_list.njk' : 'notifications/index.njk', data);
     });
 
@@ -73,6 +82,8 @@ export default fp(
         render: refuseForm,
       }),
     );
+
+    await fastify.register(preferencesRoutes);
   },
   { name: 'notifications', dependencies: ['views', 'db'] },
 );

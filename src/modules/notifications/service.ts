@@ -2,19 +2,7 @@ import type { DbTx } from '../../plugins/db.ts';
 import { safeLocalPath } from '../../lib/safe-redirect.ts';
 import { activeCommunityStaff, activeEstateStaff } from '../auth/index.ts';
 import { communityOfEstate } from '../places/index.ts';
-
-export interface NewNotification {
-  userId: number;
-  /** A catalogue key under notifications.kind.*, rendered in the reader's language. */
-  kind: string;
-  params?: Record<string, string | number>;
-  link?: string;
-  issueId?: number;
-  meetingId?: number;
-  proposalId?: number;
-  /** Send once per user and key (reminders); a second call with the same key is ignored. */
-  dedupeKey?: string;
-}
+import type { NewNotification } from './notify.ts';
 
 /**
  * Where notifications go besides the in-app inbox. In-app rows are written inside the caller's
@@ -46,7 +34,8 @@ export function logChannel(log: { info(obj: object, msg: string): void }): Deliv
 const DELIVERY_BATCH = 500;
 
 /**
- * Hands undelivered notifications to the channels, oldest first, and stamps them delivered. A channel
+ * Hands undelivered notifications to the channels, oldest first, and stamps them delivered. Rows held
+ * for a digest wait: the digest job releases them as delivered and writes the one digest that goes out. A channel
  * that fails is logged and does not hold back the others (an SMS gateway retries on its own terms).
  * One runner at a time: the scheduler never overlaps its runs.
  */
@@ -57,7 +46,8 @@ export async function deliverPending(
   log?: { error(obj: object, msg: string): void },
 ): Promise<number> {
   const rows = await db.notification.findMany({
-    where: { deliveredAt: null },
+    // `held <> true` keeps the planner on the (deliveredAt, id) index
+    where: { deliveredAt: null, held: { not: true } },
     orderBy: { id: 'asc' },
     take: DELIVERY_BATCH,
   });
@@ -105,37 +95,6 @@ async function deliverToChannels(
   }
 }
 
-/** Writes in-app notifications in the caller's transaction. Duplicate reminder keys are skipped. */
-export async function notify(tx: DbTx, notifications: NewNotification[]): Promise<number> {
-  if (notifications.length === 0) return 0;
-  const seen = new Set<string>();
-  let written = 0;
-  for (const n of notifications) {
-    const once = `${n.userId}:${n.kind}:${n.issueId ?? ''}:${n.meetingId ?? ''}:${n.proposalId ?? ''}:${n.dedupeKey ?? ''}`;
-    if (seen.has(once)) continue;
-    seen.add(once);
-    const data = {
-      userId: n.userId,
-      kind: n.kind,
-      paramsJson: JSON.stringify(n.params ?? {}),
-      link: n.link ?? '',
-      issueId: n.issueId ?? null,
-      meetingId: n.meetingId ?? null,
-      proposalId: n.proposalId ?? null,
-      dedupeKey: n.dedupeKey ?? null,
-    };
-    if (n.dedupeKey) {
-      const existing = await tx.notification.findUnique({
-        where: { userId_dedupeKey: { userId: n.userId, dedupeKey: n.dedupeKey } },
-      });
-      if (existing) continue;
-    }
-    await tx.notification.create({ data });
-    written += 1;
-  }
-  return written;
-}
-
 /** Staff users of a party for an estate: who is told when an issue is assigned or handed to that party. */
 export async function partyRecipients(tx: DbTx, estateId: number, party: string): Promise<number[]> {
   if (party === 'property' || party === 'committee') return activeEstateStaff(tx, estateId, party);
@@ -161,12 +120,22 @@ export function notificationHref(n: {
   return '/notifications';
 }
 
-/** The reader's notifications, newest first, one page at a time (optionally unread only). */
-export async function listNotifications(db: DbTx, userId: number, query: { page: number; unreadOnly: boolean }) {
-  const where = { userId, ...(query.unreadOnly ? { readAt: null } : {}) };
+/**
+ * The reader's notifications, newest first, one page at a time: all, unread only, or the rows one of
+ * their digests gathered (released with the digest's moment as their read time, so on the
+ * (userId, readAt, createdAt) index).
+ */
+export async function listNotifications(
+  db: DbTx,
+  userId: number,
+  query: { page: number; unreadOnly: boolean; digest?: { id: number; createdAt: Date } },
+) {
+  const where = query.digest
+    ? { userId, readAt: query.digest.createdAt, id: { not: query.digest.id } }
+    : { userId, ...(query.unreadOnly ? { readAt: null, held: { not: true } } : {}) };
   const [total, unread, rows] = await Promise.all([
     db.notification.count({ where }),
-    db.notification.count({ where: { userId, readAt: null } }),
+    db.notification.count({ where: { userId, readAt: null, held: { not: true } } }),
     db.notification.findMany({
       where,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -182,7 +151,7 @@ export async function listNotifications(db: DbTx, userId: number, query: { page:
     } catch {
       params = {};
     }
-    return { id: n.id, kind: n.kind, params, href: notificationHref(n), readAt: n.readAt, createdAt: n.createdAt };
+    return { id: n.id, kind: n.kind, params, href: notificationHref(n), readAt: n.readAt, held: n.held, createdAt: n.createdAt };
   });
   return { total, unread, items, page: query.page, pages: Math.max(1, Math.ceil(total / NOTIFICATIONS_PAGE_SIZE)) };
 }
@@ -199,6 +168,7 @@ export async function markRead(tx: DbTx, userId: number, id: number, now: Date):
 }
 
 export async function markAllRead(tx: DbTx, userId: number, now: Date): Promise<number> {
+  // Held rows too: what the reader has seen needs no digest.
   const result = await tx.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: now } });
   return result.count;
 }
@@ -206,11 +176,12 @@ export async function markAllRead(tx: DbTx, userId: number, now: Date): Promise<
 /**
  * The reader's unread count, shown in every page's header (the views plugin is handed this). It skips
  * Prisma's query compiler (about 1.6 ms a call here, measured with the former tests/bench/profile.ts): plain SQL
- * with quoted identifiers (portable to PostgreSQL) on the (userId, readAt) index.
+ * with quoted identifiers (portable to PostgreSQL) on the (userId, readAt) index. Rows held for the
+ * reader's digest are not unread yet.
  */
 export async function unreadCount(db: DbTx, userId: number): Promise<number> {
   const rows = await db.$queryRaw<
     { n: number | bigint }[]
-  >`SELECT COUNT(*) AS n FROM "Notification" WHERE "userId" = ${userId} AND "readAt" IS NULL`;
+  >`SELECT COUNT(*) AS n FROM "Notification" WHERE "userId" = ${userId} AND "readAt" IS NULL AND NOT "held"`;
   return Number(rows[0]?.n ?? 0);
 }

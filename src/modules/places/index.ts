@@ -21,3 +21,5 @@ export { allCommunities } from './queries.ts';
 export { default as placesRoutes } from './routes.ts';
 export { estateSettings, estateContacts, type EstateSettings } from './admin-queries.ts';
 export { ensureDefaultCategories } from './default-categories.ts';
+// What the issue reminders (预警, agenda proposals) run on.
+export { estateReminderSettings, agendaOverdueDays, AGENDA_OVERDUE_DAYS_KEY } from './reminder-settings.ts';

@@ -10,7 +10,8 @@ import { openVoteDecisionOfIssue } from '../meetings/index.ts';
 import { myVoterKeys, tallyOf } from './electorate.ts';
 import { loadProposal, requireCommittee, visibleProposalsWhere } from './scope.ts';
 import { closingDecision } from './closing.ts';
-import { TITLE_MAX, type ProposalInput } from './drafting.ts';
+import { type ProposalInput } from './drafting.ts';
+import { suggestVoteTitle } from '../../domain/vote-title.ts';
 import { tallyView } from './live-tally.ts';
 
 /**
@@ -38,15 +39,23 @@ export async function listProposals(db: DbTx, actor: Actor) {
 }
 
 /**
- * A neutral title from the matter and the scope buildings ("5号楼使用维修资金表决"), not the complaint's
- * headline: the title is what the owners vote on and what a court reads.
+ * A neutral title from the issue's category and place ("使用维修资金维修5号楼屋面/外墙渗漏"), offered beside
+ * the empty title field, never typed into it: the drafter names what the owners vote on.
  */
-function suggestedTitle(locale: Locale, matter: string, buildingNames: string[]): string {
-  const title = translate(locale, 'votes.new.suggestedTitle', {
-    buildings: buildingNames.join('、'),
-    matter: translate(locale, `votes.matter.${matter}`),
+function titleSuggestion(
+  locale: Locale,
+  issue: { category: { nameZh: string; nameEn: string } },
+  buildingNames: string[],
+  estateName: string,
+): string {
+  return suggestVoteTitle({
+    locale,
+    matter: 'use_fund',
+    matterLabel: translate(locale, 'votes.matter.use_fund'),
+    categoryName: locale === 'zh-CN' ? issue.category.nameZh : issue.category.nameEn,
+    buildingNames,
+    estateName,
   });
-  return Array.from(title).slice(0, TITLE_MAX).join('');
 }
 
 /** The draft form: the actor's estates and buildings, and what an issue (and its meeting decision) prefill. */
@@ -59,8 +68,10 @@ export async function draftDefaults(db: DbTx, actor: Actor, issueId: number | nu
   const buildings = issue ? await buildingsOfEstate(db, issue.estateId) : await buildingsOfEstates(db, actor.estateIds);
   const settings = estateId ? await estateSettings(db, estateId) : null;
   const issueBuilding = issue?.buildingId ? buildings.find((b) => b.id === issue.buildingId) : undefined;
+  const estateName = estates.find((e) => e.id === estateId)?.name ?? '';
   return {
     minVotingDays: settings?.minVotingDays ?? null,
+    titleSuggestion: issue ? titleSuggestion(locale, issue, issueBuilding ? [issueBuilding.name] : [], estateName) : '',
     estates,
     issue,
     decision,
@@ -69,7 +80,7 @@ export async function draftDefaults(db: DbTx, actor: Actor, issueId: number | nu
       estateId: estateId ? String(estateId) : '',
       issueId: issue ? String(issue.id) : '',
       matter: 'use_fund',
-      title: issue ? suggestedTitle(locale, 'use_fund', issueBuilding ? [issueBuilding.name] : []) : '',
+      title: '',
       description: '',
       scope: issue?.buildingId ? 'buildings' : 'estate',
       buildingIds: issue?.buildingId ? [String(issue.buildingId)] : [],

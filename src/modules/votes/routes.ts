@@ -15,6 +15,7 @@ import { RECORDED_CHANNELS } from './ballots.ts';
 import ballotRoutes from './routes-ballots.ts';
 import voteRegisterRoutes from './routes-register.ts';
 import voteEmergencyRoutes from './routes-emergency.ts';
+import votePrintRoutes from './routes-print.ts';
 import { CANCEL_REASON_MAX, EarlyCloseRefused, cancelProposal, closeProposal } from './closing.ts';
 import { ButtonForm, CancelForm, IdParams, NewProposalQuery, PROPOSAL_FIELDS, PageQuery, ProposalForm } from './schemas.ts';
 
@@ -47,6 +48,7 @@ export default async function voteRoutes(fastify: FastifyInstance) {
   await fastify.register(ballotRoutes);
   await fastify.register(voteRegisterRoutes);
   await fastify.register(voteEmergencyRoutes);
+  await fastify.register(votePrintRoutes);
 
   app.get('/votes', { preHandler: requireActor }, async (request, reply) => {
     const { proposals, needsMine } = await listProposals(app.db, actorOf(request));

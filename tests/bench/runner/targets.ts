@@ -73,6 +73,8 @@ export function targets(m: Manifest): Target[] {
         title: `压测报修 ${UNIQUE}`,
         description: '压测：小区公共区域的报修，用于测量提交的吞吐量。',
         submissionKey: UNIQUE,
+        // past the offer of similar open issues (the same category recurs): the write is what is measured
+        similarChecked: '1',
       },
     },
     {
