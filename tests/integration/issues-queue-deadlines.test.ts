@@ -65,4 +65,15 @@ describe('queue cards', () => {
     expect(card('拖了十天的诉求')).toMatch(/办结时限 2026-11-17 10:00 · <span class="overdue">已超期 3天<\/span>/);
     expect(card('已经办结的诉求')).not.toContain('时限');
   });
+
+  it('say "just overdue" or "due within a minute" rather than "0 minutes" either side of the deadline', async () => {
+    // sanitation gives 24 h to accept: filed 24 h and 30 s ago is 30 s over, 23 h 59 min 30 s ago 30 s to go
+    await makeIssue(t.app, world, { title: '刚刚超期的诉求', createdAt: new Date(at(-24).getTime() - 30_000) });
+    await makeIssue(t.app, world, { title: '马上到期的诉求', createdAt: new Date(at(-24).getTime() + 30_000) });
+    const page = (await (await loginAs(t.app, 'community')).get('/issues?view=all')).body;
+    const card = (title: string) => page.slice(page.indexOf(title), page.indexOf('</li>', page.indexOf(title)));
+    expect(card('刚刚超期的诉求')).toContain('<span class="overdue">刚刚超期</span>');
+    expect(card('马上到期的诉求')).toContain('<span class="left">即将到期（不足 1 分钟）</span>');
+    expect(page).not.toMatch(/(^|[^0-9])0分钟/);
+  });
 });
