@@ -19,6 +19,8 @@ export const UNIQUE = 'BENCHUNIQUEID';
 
 /** The word the search rows look for: common in issue titles (漏水, "leak"). */
 export const SEARCH_WORD = '漏水';
+/** A word of three characters or more, which the queue's full-text index (trigram) answers: roof leaks' 天花板. */
+export const LONG_SEARCH = '天花板';
 
 /**
  * The page each role opens right after logging in: a page with a form, so the session has its CSRF
@@ -56,9 +58,18 @@ export function targets(m: Manifest): Target[] {
     },
     { name: 'community: queue, emergencies', as: 'community', method: 'GET', path: '/issues?view=all&emergency=1' },
     { name: 'community: queue, search', as: 'community', method: 'GET', path: `/issues?view=all&q=${q}`, check: searchField },
+    {
+      name: 'community: queue, full-text search (3+ chars)',
+      as: 'community',
+      method: 'GET',
+      path: `/issues?view=all&q=${encodeURIComponent(LONG_SEARCH)}`,
+      check: searchField,
+    },
+    { name: 'community: queue by due date', as: 'community', method: 'GET', path: '/issues?view=open&sort=due' },
     { name: 'property: queue', as: 'property', method: 'GET', path: '/issues' },
     { name: 'issue page (long issue)', as: 'property', method: 'GET', path: `/issues/${longIssueId}` },
     { name: 'community: dashboard', as: 'community', method: 'GET', path: '/dashboard' },
+    { name: 'property: dashboard', as: 'property', method: 'GET', path: '/dashboard' },
     { name: 'vote page (open vote)', as: 'committee', method: 'GET', path: `/votes/${proposalId}` },
     { name: 'resident: notice board', as: 'resident', method: 'GET', path: '/notices' },
     {
