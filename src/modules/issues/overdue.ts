@@ -1,19 +1,8 @@
-import type { Prisma } from '../../generated/prisma/client.ts';
 import { ISSUE_STATES, OPEN_STATES } from '../../domain/issue-workflow.ts';
 import { timeLeft, type TimeLeft } from '../../domain/deadlines.ts';
 
 /** The states still waiting on someone, as a list Prisma's `in` takes. */
 export const OPEN_STATE_LIST: string[] = [...OPEN_STATES];
-
-/** Still waiting on someone past its deadline: not accepted past the response deadline, or open past the resolution one. */
-export function overdueWhere(now: Date): Prisma.IssueWhereInput {
-  return {
-    OR: [
-      { state: ISSUE_STATES.submitted, respondBy: { lt: now } },
-      { state: { in: OPEN_STATE_LIST }, resolveBy: { lt: now } },
-    ],
-  };
-}
 
 export function isOverdueNow(issue: { state: string; respondBy: Date; resolveBy: Date }, now: Date): boolean {
   if (!OPEN_STATE_LIST.includes(issue.state)) return false;
