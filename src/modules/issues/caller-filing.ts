@@ -2,8 +2,6 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Actor } from '../../actor.ts';
 import type { DbTx } from '../../plugins/db.ts';
 import { NotFound, ValidationFailed, type FieldError } from '../../errors.ts';
-import { ISSUE_STATES } from '../../domain/issue-workflow.ts';
-import { dueDates } from '../../domain/deadlines.ts';
 import { normalizeMainlandMobile } from '../../domain/phone.ts';
 import { residentOfEstate } from '../auth/index.ts';
 import { buildingsOfEstate, categoryById, unitsOfBuilding } from '../places/index.ts';
@@ -15,6 +13,7 @@ import {
   LOCATION_TYPES,
   TITLE_MAX,
   charLength,
+  createSubmittedIssue,
   notifyNewIssue,
   recordIssuePhotos,
   type LocationType,
@@ -161,10 +160,10 @@ export async function fileForCaller(
 
   const checked = await checkCallerFiling(tx, estateId, input);
   const { now } = context;
-  const due = dueDates(checked.category, now);
   const reporterId = checked.resident?.id ?? actor.userId;
-  const created = await tx.issue.create({
-    data: {
+  const { created } = await createSubmittedIssue(
+    tx,
+    {
       estateId,
       buildingId: checked.place.buildingId,
       unitId: checked.place.unitId,
@@ -177,28 +176,15 @@ export async function fileForCaller(
       description: checked.description,
       reporterId,
       submissionKey: input.submissionKey,
-      state: ISSUE_STATES.submitted,
-      respondBy: due.respondBy,
-      resolveBy: due.resolveBy,
       channel: input.channel,
       filedById: actor.userId,
       callerName: checked.callerName,
       callerPhone: checked.callerPhone,
-      createdAt: now,
     },
-  });
-  await tx.issueEvent.create({
-    data: {
-      issueId: created.id,
-      actorId: actor.userId,
-      actorRole: actor.role,
-      action: 'submit',
-      fromState: null,
-      toState: ISSUE_STATES.submitted,
-      note: context.eventNote,
-      createdAt: now,
-    },
-  });
+    checked.category,
+    { userId: actor.userId, role: actor.role, note: context.eventNote },
+    now,
+  );
   await recordIssuePhotos(tx, created.id, photos, actor.userId, now);
   await notifyNewIssue(tx, created, checked.category.emergency, actor.userId);
   if (checked.resident) {

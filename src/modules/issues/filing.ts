@@ -84,9 +84,9 @@ export async function fileIssue(
   }
 
   const locationType = input.locationType as LocationType;
-  const due = dueDates(category, now);
-  const created = await tx.issue.create({
-    data: {
+  const { created } = await createSubmittedIssue(
+    tx,
+    {
       estateId: actor.homeEstateId,
       buildingId: locationType === 'estate' ? null : actor.buildingId,
       unitId: locationType === 'unit' ? actor.unitId : null,
@@ -99,26 +99,49 @@ export async function fileIssue(
       description: input.description.trim(),
       reporterId: actor.userId,
       submissionKey: input.submissionKey,
-      state: ISSUE_STATES.submitted,
-      respondBy: due.respondBy,
-      resolveBy: due.resolveBy,
-      createdAt: now,
     },
-  });
-  await tx.issueEvent.create({
-    data: {
-      issueId: created.id,
-      actorId: actor.userId,
-      actorRole: actor.role,
-      action: 'submit',
-      fromState: null,
-      toState: ISSUE_STATES.submitted,
-      createdAt: now,
-    },
-  });
+    category,
+    actor,
+    now,
+  );
   await recordIssuePhotos(tx, created.id, photos, actor.userId, now);
   await notifyNewIssue(tx, created, category.emergency);
   return { issueId: created.id, duplicate: false };
+}
+
+/** What a new issue is made of; its state (submitted), deadlines and creation time are set here. */
+export type NewIssueData = Omit<Prisma.IssueUncheckedCreateInput, 'state' | 'respondBy' | 'resolveBy' | 'createdAt'>;
+
+/**
+ * The one way an issue comes into being, whoever files it (a resident, staff for a caller, a "not fixed"
+ * after closure): the row in state submitted with the category's deadlines from `now`, and its first event
+ * ('submit', by the person who filed it, with an optional note). Returns the issue and the event, so the
+ * caller can attach photos to either and tell whom it must.
+ */
+export async function createSubmittedIssue(
+  tx: DbTx,
+  data: NewIssueData,
+  category: { responseHours: number; resolveHours: number },
+  filer: { userId: number; role: string; note?: string },
+  now: Date,
+) {
+  const due = dueDates(category, now);
+  const created = await tx.issue.create({
+    data: { ...data, state: ISSUE_STATES.submitted, respondBy: due.respondBy, resolveBy: due.resolveBy, createdAt: now },
+  });
+  const event = await tx.issueEvent.create({
+    data: {
+      issueId: created.id,
+      actorId: filer.userId,
+      actorRole: filer.role,
+      action: 'submit',
+      fromState: null,
+      toState: ISSUE_STATES.submitted,
+      note: filer.note ?? '',
+      createdAt: now,
+    },
+  });
+  return { created, event };
 }
 
 /**
@@ -183,12 +206,12 @@ export async function fileLinkedIssue(
 ): Promise<number> {
   const category = await categoryById(tx, closed.categoryId);
   if (!category) throw new NotFound();
-  const due = dueDates(category, now);
   const text = note.trim();
   if (charLength(text) > DESCRIPTION_MAX)
     throw new ValidationFailed([{ field: 'note', code: 'too_long', params: { max: DESCRIPTION_MAX } }]);
-  const created = await tx.issue.create({
-    data: {
+  const { created, event } = await createSubmittedIssue(
+    tx,
+    {
       estateId: closed.estateId,
       buildingId: closed.buildingId,
       unitId: closed.unitId,
@@ -202,25 +225,12 @@ export async function fileLinkedIssue(
       reporterId: actor.userId,
       // One follow-up per closed issue and version: a double-submitted "not fixed" files once.
       submissionKey: `reopen-${closed.id}-${closed.version}`,
-      state: ISSUE_STATES.submitted,
-      respondBy: due.respondBy,
-      resolveBy: due.resolveBy,
       linkedFromId: closed.id,
-      createdAt: now,
     },
-  });
-  const event = await tx.issueEvent.create({
-    data: {
-      issueId: created.id,
-      actorId: actor.userId,
-      actorRole: actor.role,
-      action: 'submit',
-      fromState: null,
-      toState: ISSUE_STATES.submitted,
-      note: text,
-      createdAt: now,
-    },
-  });
+    category,
+    { userId: actor.userId, role: actor.role, note: text },
+    now,
+  );
   // The closed issue's version moves on so the same stale form cannot file a second follow-up.
   await tx.issue.update({ where: { id: closed.id }, data: { version: { increment: 1 }, updatedAt: now } });
   await recordAttachments(tx, stored, actor.userId, { eventId: event.id }, now);
