@@ -8,7 +8,8 @@ import { dashboardPeriod, type PeriodKey } from '../../src/domain/dashboard-peri
 /**
  * The dashboards at scale (issues #11, #12): over a year of issues in two communities, the page is a fixed
  * number of statements whatever the period (the session, the issues of the period, the period before and
- * the trend's weeks as one range, the weight setting, and for a scoped actor the buildings of the grid with their estates' names),
+ * the trend's weeks as one range, and, once a minute per estate set (src/modules/dashboard/places-cache.ts),
+ * the weight setting and for a scoped actor the buildings of the grid with their estates' names),
  * the issues are read by an index range on the filing time (never the community's or the estates' whole
  * history), and the figures are those of the issues filed in the period in the actor's scope.
  */
@@ -156,11 +157,11 @@ const valid = (n: number) => new RegExp(`提交的诉求，有效 ${n} 件`);
 
 describe('the dashboards over a year of issues in two communities', () => {
   it.each<PeriodKey>(['week', '30d', 'month', 'last-month', 'quarter'])(
-    'is five statements for community staff’s %s, the issues read by an index range on the filing time',
+    'is at most five statements for community staff’s %s, the issues read by an index range on the filing time',
     async (key) => {
       const { result, statements } = await h.captured(() => h.clients.community!.get(`/dashboard?period=${key}`));
       expect(result.statusCode).toBe(200);
-      expect(statements).toHaveLength(5);
+      expect(statements.length).toBeLessThanOrEqual(5);
       expect(h.scans(statements)).toEqual([]);
       const plan = issuePlan(statements);
       expect(
@@ -176,7 +177,7 @@ describe('the dashboards over a year of issues in two communities', () => {
     async (username) => {
       const { result, statements } = await h.captured(() => h.clients[username]!.get('/dashboard?period=quarter'));
       expect(result.statusCode).toBe(200);
-      expect(statements).toHaveLength(5);
+      expect(statements.length).toBeLessThanOrEqual(5);
       expect(h.scans(statements)).toEqual([]);
       const plan = issuePlan(statements);
       expect(
@@ -189,24 +190,27 @@ describe('the dashboards over a year of issues in two communities', () => {
     },
   );
 
-  it('gives each community its own issues, an administrator everyone’s, in three statements', async () => {
+  it('gives each community its own issues, an administrator everyone’s, in three statements at most', async () => {
     const other = await h.captured(() => h.clients.community2!.get('/dashboard?period=quarter'));
     expect(other.result.body).toMatch(valid(validIssues('quarter', { communityId: h.world.otherCommunity.id })));
     expect(other.result.body).not.toContain('甲小区');
     const admin = await h.captured(() => h.clients.admin!.get('/dashboard?period=quarter'));
-    expect(admin.statements).toHaveLength(3);
+    expect(admin.statements.length).toBeLessThanOrEqual(3);
     expect(h.scans(admin.statements)).toEqual([]);
     expect(admin.result.body).toMatch(valid(validIssues('quarter', null)));
     expect(admin.result.body).toContain('另社区压测小区');
   });
 
-  it('answers the htmx filter and the CSV export with the same statements', async () => {
+  it('answers the htmx filter and the CSV export with the same statements, the places read once a minute', async () => {
+    // a first request reads the community's places (and fills the minute's cache) whenever it comes
+    await h.clients.community!.get('/dashboard?period=30d');
     const partial = await h.captured(() => h.clients.community!.get('/dashboard?period=30d', { 'hx-request': 'true' }));
     expect(partial.result.body).not.toContain('<html');
-    expect(partial.statements).toHaveLength(5);
+    // the places are cached: the session and the issues only
+    expect(partial.statements).toHaveLength(2);
     const csv = await h.captured(() => h.clients.community!.get('/dashboard.csv?period=quarter'));
     expect(csv.result.statusCode).toBe(200);
-    expect(csv.statements).toHaveLength(5);
+    expect(csv.statements).toHaveLength(2);
     expect(h.scans(csv.statements)).toEqual([]);
   });
 

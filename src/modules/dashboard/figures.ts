@@ -1,6 +1,7 @@
 import { compareFigure, rankGroups, type Better, type Change } from '../../domain/metric-comparison.ts';
 import type { IssueMetrics, Rate } from '../../domain/metrics.ts';
 import type { DaySpan } from '../../domain/dashboard-periods.ts';
+import type { Locale, Translate } from '../../i18n/index.ts';
 import { queueHref, type QueueFilter } from './links.ts';
 import type { DashboardData } from './service.ts';
 
@@ -80,8 +81,30 @@ function figure(key: HeadlineKey, current: IssueMetrics, previous: IssueMetrics,
   } satisfies Figure;
 }
 
-/** The page's view of the data: headline figures, the ranking of parties, and the links of every table row. */
-export function dashboardFigures(data: DashboardData) {
+/** A rate as the tables show it: "87.5%", or "—" when there is nothing to divide by. */
+const percentText = (r: Rate) => (r.percent === null ? '—' : `${r.percent}%`);
+
+/**
+ * One row of a detail table (views/dashboard/_tables.njk `metricsTable`), its label and figures made
+ * here once: the tables have a row per building, category and week, and a template macro or translation
+ * call per cell cost more than the rest of the page.
+ */
+function tableRow(label: string, href: string | null, m: IssueMetrics) {
+  return {
+    label,
+    href,
+    valid: m.valid,
+    responseRate: percentText(m.responseRate),
+    resolutionRate: percentText(m.resolutionRate),
+    satisfactionRate: percentText(m.satisfactionRate),
+    overdueOpen: m.overdueOpen,
+    reopened: m.reopened,
+    bouncing: m.bouncing,
+  };
+}
+
+/** The page's view of the data: headline figures, the ranking of parties, and the rows of every table. */
+export function dashboardFigures(data: DashboardData, t: Translate, locale: Locale) {
   const { current, previous } = data.period;
   const headline = HEADLINE_KEYS.map((key) => figure(key, data.totals, data.previousTotals, { current, previous }));
   const ranking = rankGroups(data.byParty.filter((g) => g.key !== '')).map((g) => ({
@@ -94,10 +117,30 @@ export function dashboardFigures(data: DashboardData) {
     ranking,
     allHref: queueHref(current),
     dissatisfiedHref: queueHref(current, { flag: 'dissatisfied' }),
-    byParty: data.byParty.map((g) => ({ ...g, href: g.key === '' ? null : queueHref(current, { party: g.key }) })),
-    byEstate: data.byEstate.map((g) => ({ ...g, href: queueHref(current, { estate: g.key }) })),
-    byBuilding: data.byBuilding.map((g) => ({ ...g, href: g.key === 0 ? null : queueHref(current, { building: g.key }) })),
-    byCategory: data.byCategory.map((g) => ({ ...g, href: queueHref(current, { category: g.key }) })),
-    byWeek: data.byWeek.map((w) => ({ ...w, href: queueHref(w.span) })),
+    detailTables: {
+      byParty: data.byParty.map((g) =>
+        tableRow(
+          g.key ? t(`party.${g.key}`) : t('dashboard.unassigned'),
+          g.key === '' ? null : queueHref(current, { party: g.key }),
+          g.metrics,
+        ),
+      ),
+      byEstate: data.byEstate.map((g) => tableRow(g.label, queueHref(current, { estate: g.key }), g.metrics)),
+      byBuilding: data.byBuilding.map((g) =>
+        tableRow(
+          g.key ? g.label : t('dashboard.estateWide'),
+          g.key === 0 ? null : queueHref(current, { building: g.key }),
+          g.metrics,
+        ),
+      ),
+      byCategory: data.byCategory.map((g) =>
+        tableRow(
+          g.category ? (locale === 'zh-CN' ? g.category.nameZh : g.category.nameEn) : '',
+          queueHref(current, { category: g.key }),
+          g.metrics,
+        ),
+      ),
+      byWeek: data.byWeek.map((w) => tableRow(w.monday, queueHref(w.span), w.metrics)),
+    },
   };
 }

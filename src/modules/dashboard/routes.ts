@@ -5,6 +5,7 @@ import { actorOf, requireRole } from '../../lib/guards.ts';
 import { csvDownloadHeaders, csvStream } from '../../lib/csv.ts';
 import { DEFAULT_PERIOD, PERIOD_KEYS } from '../../domain/dashboard-periods.ts';
 import { dashboard } from './service.ts';
+import { dashboardPlacesCache } from './places-cache.ts';
 import { dashboardFigures } from './figures.ts';
 import { dashboardCharts } from './charts.ts';
 import { metricsExportBatches, metricsExportHeader } from './export.ts';
@@ -18,16 +19,17 @@ const STAFF = ['community', 'property', 'committee', 'admin'] as const;
 
 export default async function dashboardRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const placesFor = dashboardPlacesCache(app.db);
 
   app.get(
     '/dashboard',
     { preHandler: requireRole(...STAFF), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
       const key = request.query.period ?? DEFAULT_PERIOD;
-      const data = await dashboard(app.db, app.sql, actorOf(request), key, app.now());
+      const data = await dashboard(app.sql, placesFor, actorOf(request), key, app.now());
       return reply.page(request.isHtmx ? 'dashboard/_body.njk' : 'dashboard/index.njk', {
         ...data,
-        ...dashboardFigures(data),
+        ...dashboardFigures(data, request.t, request.locale),
         chartData: dashboardCharts(data, request.locale),
         periods: PERIOD_KEYS,
         csvHref: `/dashboard.csv?period=${key}`,
@@ -41,7 +43,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance) {
     { preHandler: requireRole(...STAFF), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
       const key = request.query.period ?? DEFAULT_PERIOD;
-      const data = await dashboard(app.db, app.sql, actorOf(request), key, app.now());
+      const data = await dashboard(app.sql, placesFor, actorOf(request), key, app.now());
       const { from, to } = data.period.current;
       reply.headers(csvDownloadHeaders(`dashboard-${from}-${to}.csv`));
       return reply.send(csvStream(metricsExportHeader(request.t), metricsExportBatches(data, request.t, request.locale)));

@@ -1,31 +1,19 @@
 import type { Actor } from '../../actor.ts';
-import type { DbTx } from '../../plugins/db.ts';
 import { fromSqlTime, type Sql } from '../../plugins/sql.ts';
 import {
-  DEFAULT_METRICS_OPTIONS,
-  computeMetrics,
-  groupMetrics,
-  isValidIssue,
+  addToGroup,
+  issueFacts,
+  metricsOfFacts,
+  metricsOfGroups,
+  type IssueFacts,
+  type IssueMetrics,
   type MetricIssue,
-  type MetricsOptions,
 } from '../../domain/metrics.ts';
 import { dashboardPeriod, mondayOf, shanghaiDay, span, type DaySpan, type PeriodKey } from '../../domain/dashboard-periods.ts';
-import { OPEN_STATES, isBouncing, type IssueState, type Rating } from '../../domain/issue-workflow.ts';
+import type { IssueState, Rating } from '../../domain/issue-workflow.ts';
 import { NotFound } from '../../errors.ts';
 import { issuesForMetrics, type MetricsScope } from '../issues/index.ts';
-import { buildingsWithEstateName, settingValue } from '../places/index.ts';
-
-/** Setting key of the weight of 基本满意 in the satisfaction rate, as "num/den" (default 9/10). */
-const WEIGHT_SETTING = 'metrics.basicallySatisfiedWeight';
-
-function parseWeight(value: string | null): MetricsOptions {
-  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(value ?? '');
-  if (!m) return DEFAULT_METRICS_OPTIONS;
-  const num = Number(m[1]);
-  const den = Number(m[2]);
-  if (den <= 0 || num > den) return DEFAULT_METRICS_OPTIONS;
-  return { basicallySatisfiedWeight: { num, den } };
-}
+import type { DashboardPlacesLoader } from './places-cache.ts';
 
 /** Bouncing issues listed by name (the most handed-off first); the figures count every one of them. */
 export const BOUNCING_LISTED = 50;
@@ -71,77 +59,90 @@ function toMetricIssue(r: Row): MetricIssue {
   };
 }
 
-const within = (span: DaySpan) => (issue: MetricIssue) =>
-  issue.createdAt.getTime() >= span.start.getTime() && issue.createdAt.getTime() <= span.end.getTime();
-
 /**
  * The dashboard's figures for a period in the actor's scope: the headline figures of the period and of the
  * one before, the same per party, estate, building, category and week, the weekly trend, and the bouncing
- * issues. Three or four statements whatever the period (the issues, the weight setting, and for a scoped
- * actor the buildings of their estates, for the grid): the issues are one index range on the filing time
- * from the trend's first Monday (never after the previous period starts) to the period's last day
- * (issues' metrics-reads.ts); everything else is computed by the pure metrics module.
+ * issues. The issues are one statement whatever the period: one index range on the filing time from the
+ * trend's first Monday (never after the previous period starts) to the period's last day (issues'
+ * metrics-reads.ts), read once and sorted into every grouping in one pass; the weight setting and the
+ * grid's buildings come from `placesFor` (kept a minute, places-cache.ts); everything else is computed by
+ * the pure metrics module.
  */
-export async function dashboard(db: DbTx, sql: Sql, actor: Actor, key: PeriodKey, now: Date) {
+export async function dashboard(sql: Sql, placesFor: DashboardPlacesLoader, actor: Actor, key: PeriodKey, now: Date) {
   const scope = metricsScopeOf(actor);
   const period = dashboardPeriod(key, now);
-  const [rows, weightSetting, buildings] = await Promise.all([
+  const [rows, places] = await Promise.all([
     issuesForMetrics(sql, scope, period.trendStart.start, period.current.end),
-    settingValue(db, WEIGHT_SETTING),
-    // an administrator's grid is the buildings with issues in the period (the city's every building is not a grid)
-    scope === 'all' || actor.estateIds.length === 0 ? Promise.resolve([]) : buildingsWithEstateName(db, actor.estateIds),
+    placesFor(actor),
   ]);
-  const options = parseWeight(weightSetting);
-  const all = rows.map(toMetricIssue);
-  const issues = all.filter(within(period.current));
-  const previousIssues = all.filter(within(period.previous));
-  const currentRows = rows.filter((_, index) => within(period.current)(all[index]!));
+  const { options, buildings } = places;
 
-  const names = {
-    estate: new Map(rows.map((r) => [r.estateId, r.estateName])),
-    building: new Map(rows.map((r) => [r.buildingId ?? 0, { name: r.buildingName ?? '', estateId: r.estateId }])),
-    category: new Map(rows.map((r) => [r.categoryId, { nameZh: r.categoryNameZh, nameEn: r.categoryNameEn }])),
-  };
-  for (const b of buildings) {
-    names.building.set(b.id, { name: b.name, estateId: b.estateId });
-    names.estate.set(b.estateId, b.estate.name);
+  const currentStart = period.current.start.getTime();
+  const currentEnd = period.current.end.getTime();
+  const previousStart = period.previous.start.getTime();
+  const previousEnd = period.previous.end.getTime();
+  // each issue's part in every figure is worked out once (`issueFacts`), then added up per group
+  const issues: IssueFacts[] = [];
+  const previousIssues: IssueFacts[] = [];
+  const byParty = new Map<string, IssueFacts[]>();
+  const byEstate = new Map<number, IssueFacts[]>();
+  const byBuilding = new Map<number, IssueFacts[]>();
+  const byCategory = new Map<number, IssueFacts[]>();
+  const byMonday = new Map<number, IssueFacts[]>();
+  const estateNames = new Map<number, string>();
+  const buildingNames = new Map<number, { name: string; estateId: number }>();
+  const categoryNames = new Map<number, { nameZh: string; nameEn: string }>();
+  // the grid's open issues per building, and for an administrator its buildings: those with issues in the period
+  const openByBuilding = new Map<number, number>();
+  const buildingsWithIssues = new Set<number>();
+  const bouncingRows: Row[] = [];
+  for (const row of rows) {
+    const issue = toMetricIssue(row);
+    const facts = issueFacts(issue, now);
+    const filedAt = issue.createdAt.getTime();
+    addToGroup(byMonday, mondayOf(shanghaiDay(issue.createdAt)), facts);
+    if (filedAt >= previousStart && filedAt <= previousEnd) previousIssues.push(facts);
+    if (filedAt < currentStart || filedAt > currentEnd) continue;
+    issues.push(facts);
+    const buildingId = row.buildingId ?? 0;
+    addToGroup(byParty, row.assignedParty ?? '', facts);
+    addToGroup(byEstate, row.estateId, facts);
+    addToGroup(byBuilding, buildingId, facts);
+    addToGroup(byCategory, row.categoryId, facts);
+    estateNames.set(row.estateId, row.estateName);
+    buildingNames.set(buildingId, { name: row.buildingName ?? '', estateId: row.estateId });
+    categoryNames.set(row.categoryId, { nameZh: row.categoryNameZh, nameEn: row.categoryNameEn });
+    if (buildingId !== 0) buildingsWithIssues.add(buildingId);
+    if (facts.valid && facts.open && buildingId !== 0) openByBuilding.set(buildingId, (openByBuilding.get(buildingId) ?? 0) + 1);
+    if (facts.valid && facts.bouncing) bouncingRows.push(row);
   }
-  const totals = computeMetrics(issues, now, options);
-  const previousTotals = computeMetrics(previousIssues, now, options);
-  const byParty = groupMetrics(issues, now, (i) => i.party ?? '', options);
-  const byEstate = groupMetrics(issues, now, (i) => i.estateId, options).map((g) => ({
-    ...g,
-    label: names.estate.get(g.key) ?? '',
-  }));
-  const byBuilding = groupMetrics(issues, now, (i) => i.buildingId ?? 0, options).map((g) => {
-    const building = names.building.get(g.key);
-    return { ...g, label: g.key === 0 || !building ? '' : `${names.estate.get(building.estateId) ?? ''} ${building.name}` };
-  });
-  const byCategory = groupMetrics(issues, now, (i) => i.categoryId, options).map((g) => ({
-    ...g,
-    category: names.category.get(g.key) ?? null,
-  }));
+  for (const b of buildings) {
+    buildingNames.set(b.id, { name: b.name, estateId: b.estateId });
+    estateNames.set(b.estateId, b.estate.name);
+  }
+
+  const buildingLabel = (id: number) => {
+    const building = buildingNames.get(id);
+    return id === 0 || !building ? '' : `${estateNames.get(building.estateId) ?? ''} ${building.name}`;
+  };
   // the trend: every week from its first Monday, empty weeks included, by the week the issues were filed in
-  const byMonday = new Map(groupMetrics(all, now, (i) => mondayOf(shanghaiDay(i.createdAt)), options).map((g) => [g.key, g]));
-  const byWeek: { monday: string; span: DaySpan; metrics: ReturnType<typeof computeMetrics> }[] = [];
+  const weekMetrics = new Map(metricsOfGroups(byMonday, options).map((g) => [g.key, g.metrics]));
+  const byWeek: { monday: string; span: DaySpan; metrics: IssueMetrics }[] = [];
+  let noIssues: IssueMetrics | undefined;
   for (let monday = shanghaiDay(period.trendStart.start); monday <= shanghaiDay(period.current.end); monday += 7) {
     const week = span(monday, monday + 6);
-    byWeek.push({ monday: week.from, span: week, metrics: byMonday.get(monday)?.metrics ?? computeMetrics([], now, options) });
-  }
-  // the grid: each building of the scope with the open issues filed in the period, by estate
-  const openByBuilding = new Map<number, number>();
-  for (const issue of issues) {
-    if (issue.buildingId == null || !isValidIssue(issue) || !OPEN_STATES.includes(issue.state)) continue;
-    openByBuilding.set(issue.buildingId, (openByBuilding.get(issue.buildingId) ?? 0) + 1);
+    const metrics = weekMetrics.get(monday) ?? (noIssues ??= metricsOfFacts([], options));
+    byWeek.push({ monday: week.from, span: week, metrics });
   }
   const gridBuildings =
     buildings.length > 0
       ? buildings.map((b) => ({ id: b.id, name: b.name, estateId: b.estateId }))
-      : [...new Set(issues.map((i) => i.buildingId ?? 0))]
-          .filter((id) => id !== 0)
-          .map((id) => ({ id, name: names.building.get(id)?.name ?? '', estateId: names.building.get(id)?.estateId ?? 0 }));
+      : [...buildingsWithIssues].map((id) => ({
+          id,
+          name: buildingNames.get(id)?.name ?? '',
+          estateId: buildingNames.get(id)?.estateId ?? 0,
+        }));
 
-  const bouncingRows = currentRows.filter((r) => isBouncing(r.handoffCount) && isValidIssue(toMetricIssue(r)));
   const bouncing = bouncingRows
     .map((r) => ({
       id: r.id,
@@ -155,14 +156,14 @@ export async function dashboard(db: DbTx, sql: Sql, actor: Actor, key: PeriodKey
     .slice(0, BOUNCING_LISTED);
   return {
     period,
-    totals,
-    previousTotals,
-    byParty,
-    byEstate,
-    byBuilding,
-    byCategory,
+    totals: metricsOfFacts(issues, options),
+    previousTotals: metricsOfFacts(previousIssues, options),
+    byParty: metricsOfGroups(byParty, options),
+    byEstate: metricsOfGroups(byEstate, options).map((g) => ({ ...g, label: estateNames.get(g.key) ?? '' })),
+    byBuilding: metricsOfGroups(byBuilding, options).map((g) => ({ ...g, label: buildingLabel(g.key) })),
+    byCategory: metricsOfGroups(byCategory, options).map((g) => ({ ...g, category: categoryNames.get(g.key) ?? null })),
     byWeek,
-    grid: gridBuildings.map((b) => ({ ...b, estate: names.estate.get(b.estateId) ?? '', open: openByBuilding.get(b.id) ?? 0 })),
+    grid: gridBuildings.map((b) => ({ ...b, estate: estateNames.get(b.estateId) ?? '', open: openByBuilding.get(b.id) ?? 0 })),
     bouncing,
     bouncingTotal: bouncingRows.length,
     weight: options.basicallySatisfiedWeight,
