@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DbTx } from '../../plugins/db.ts';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationFailed, type FieldError } from '../../errors.ts';
 import type { Actor } from '../../actor.ts';
@@ -97,6 +97,30 @@ export async function withStoredFiles<T>(
 }
 
 /**
+ * Writes a new file and flushes it to the disk before the row naming it can commit (the database commits
+ * with synchronous=FULL): after a power cut, a photo whose row survived is there too. The directory entry
+ * is flushed as well, once per batch, by `storeFiles`.
+ */
+async function writeDurably(file: string, data: Buffer): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Writes checked files under random names (never the user's name) in the upload directory. Images are
  * re-encoded first (see `withoutMetadata`), so what is stored, hashed and served carries no EXIF or GPS.
  */
@@ -110,9 +134,10 @@ export async function storeFiles(uploadDir: string, files: CheckedFile[]): Promi
   try {
     for (const file of clean) {
       const storageKey = `${day}/${randomBytes(16).toString('hex')}`;
-      await writeFile(path.join(uploadDir, storageKey), file.data, { flag: 'wx' });
+      await writeDurably(path.join(uploadDir, storageKey), file.data);
       stored.push({ ...file, storageKey, sizeBytes: file.data.length });
     }
+    await syncDirectory(dir);
   } catch (error) {
     await removeStoredFiles(uploadDir, stored);
     throw error;
