@@ -1,10 +1,10 @@
 // `npm run db:seed` (or `prisma db seed`): the demo data into an empty database. `npm start` does the
 // same on first run, so this is only needed after wiping the data by hand.
-import { loadConfig } from '../src/config.ts';
+import { configFromEnvironment } from '../src/config.ts';
 import { openDatabase } from '../src/plugins/db.ts';
 import { seedDemoIfEmpty } from '../src/seed/demo.ts';
 
-const db = await openDatabase(loadConfig().databaseFile);
+const db = await openDatabase(configFromEnvironment().databaseFile);
 try {
   const seeded = await seedDemoIfEmpty(db, new Date());
   console.log(seeded ? 'Demo data seeded.' : 'The database already has data; nothing seeded.');

@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { DEFAULT_DATABASE_URL, databaseFileFromUrl } from './db-url.ts';
 
 export type TrustProxy = false | string[];
@@ -114,4 +116,77 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedulerIntervalSeconds: int('SCHEDULER_INTERVAL_SECONDS', 60, env),
     workers: atLeastOne('WORKERS', int('WORKERS', 1, env)),
   };
+}
+
+/** A line of the env file that is not `KEY=value`, a comment or blank, named by file and line. */
+export class EnvFileError extends Error {}
+
+const ASSIGNMENT = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=(.*)$/;
+
+/**
+ * Reads an env file (the `.env` beside package.json, in Node's own format: `KEY=value`, `# comments`,
+ * quotes, `export`), and sets each of its keys that the environment does not already have: a variable
+ * set in the environment wins over the file, even when empty, as with Node's `--env-file`. Returns the
+ * keys taken from the file. No file: nothing changes. Node's parser skips or misreads a line that is not
+ * an assignment (it glues it to the next one), so such a line is refused with its number instead.
+ *
+ * Every entry point calls this before reading its configuration (server.ts, the CLI scripts,
+ * prisma.config.ts for `prisma migrate deploy`); nothing else reads the file.
+ */
+export function loadEnvFile(file = '.env', env: NodeJS.ProcessEnv = process.env): string[] {
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  let openQuote: string | null = null;
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (openQuote !== null) {
+      if (line.includes(openQuote)) openQuote = null;
+      return;
+    }
+    if (line.trim() === '' || line.trim().startsWith('#')) return;
+    const assignment = ASSIGNMENT.exec(line);
+    if (!assignment) {
+      throw new EnvFileError(
+        `${path.resolve(file)}, line ${i + 1}: expected KEY=value, a # comment or a blank line, got "${line.trim().slice(0, 60)}"`,
+      );
+    }
+    // A quoted value may run over several lines, up to its closing quote.
+    const value = (assignment[1] ?? '').trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && !value.slice(1).includes(quote)) openQuote = quote;
+  });
+  if (openQuote !== null) throw new EnvFileError(`${path.resolve(file)}: a value opened with ${openQuote} is never closed`);
+  const taken: string[] = [];
+  for (const [key, value] of Object.entries(parseEnv(text))) {
+    if (env[key] !== undefined) continue;
+    env[key] = value;
+    taken.push(key);
+  }
+  return taken;
+}
+
+/**
+ * The configuration of a command started from the shell (the server, the CLI scripts): the env file read
+ * (loadEnvFile), then the environment. A mistake in either stops the command with its one-line reason
+ * (exit code 1) rather than a stack trace.
+ */
+export function configFromEnvironment(): AppConfig {
+  return orExit(() => {
+    loadEnvFile();
+    return loadConfig();
+  });
+}
+
+/** loadEnvFile for a command that reads only some keys itself (prisma.config.ts), stopping as above. */
+export function loadEnvFileOrExit(): void {
+  orExit(() => loadEnvFile());
+}
+
+function orExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    // Both readers throw only on bad configuration: its message is all the operator needs.
+    process.stderr.write(`Cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
 }

@@ -1,14 +1,15 @@
 import cluster from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
-import { loadConfig, type AppConfig } from './config.ts';
+import { configFromEnvironment, type AppConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { startScheduler } from './scheduler.ts';
 import { GRACE_MS, SHUTDOWN_MESSAGE, firstStart, greeting, runPrimary } from './cluster.ts';
 
 // The only file that listens. Migrations ran in `npm start`'s prestart step. With WORKERS=n (n > 1) this
 // first process becomes the primary of n workers (src/cluster.ts), each of which runs `serve` below on
-// the same port; with one, this process serves alone.
-const config = loadConfig();
+// the same port; with one, this process serves alone. Workers inherit the primary's environment, .env
+// included.
+const config = configFromEnvironment();
 if (cluster.isPrimary && config.workers > 1) await runPrimary(config);
 else await serve(config, cluster.isWorker);
 
@@ -26,7 +27,16 @@ async function serve(config: AppConfig, isWorker: boolean): Promise<void> {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal: signal ?? 'primary' }, 'shutting down');
     await stopScheduler();
-    await app.close();
+    // app.close() stops listening and waits for the requests in flight, but Node lets go of idle
+    // connections only once, at the start: a browser's keep-alive connection whose request finishes
+    // later would stay open (Fastify's keepAliveTimeout is 72 s) and hold the exit past the grace. Until
+    // the close is done, each connection goes as soon as its last answer has been sent.
+    const letGoOfIdle = setInterval(() => app.server.closeIdleConnections(), 50);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(letGoOfIdle);
+    }
   });
   if (isWorker) {
     // The primary asks its workers to stop (on its own SIGTERM or SIGINT); a worker whose primary has

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.ts';
+import { configFromEnvironment } from '../config.ts';
 import { openDatabase } from '../plugins/db.ts';
 import { newSetupLink } from '../modules/auth/index.ts';
 
@@ -7,7 +7,7 @@ import { newSetupLink } from '../modules/auth/index.ts';
  * once, for 24 hours; older unused setup links stop working). Refused while an active administrator
  * exists, unless --force: administrators make further accounts from /accounts.
  */
-const config = loadConfig();
+const config = configFromEnvironment();
 const force = process.argv.slice(2).includes('--force');
 const db = await openDatabase(config.databaseFile);
 try {

@@ -16,6 +16,9 @@ export interface SubmittedForm {
   files: Record<string, UploadedFile[]>;
 }
 
+/** NUL is no text a person types, and PostgreSQL's text cannot hold it: dropped from every field. */
+const withoutNul = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '') : text);
+
 /** Reads a urlencoded or multipart body (attachFieldsToBody) into plain text fields and files. */
 export function readForm(body: unknown): SubmittedForm {
   const fields: Record<string, string | string[]> = {};
@@ -25,10 +28,10 @@ export function readForm(body: unknown): SubmittedForm {
     const parts = Array.isArray(raw) ? raw : [raw];
     const texts: string[] = [];
     for (const part of parts) {
-      if (typeof part === 'string') texts.push(part);
+      if (typeof part === 'string') texts.push(withoutNul(part));
       else if (part && typeof part === 'object' && 'value' in part) {
         const value = (part as { value: unknown }).value;
-        if (typeof value === 'string') texts.push(value);
+        if (typeof value === 'string') texts.push(withoutNul(value));
         else if (value && typeof value === 'object' && (value as UploadedFile).kind === 'file') {
           const file = value as UploadedFile;
           // a browser sends an empty part when no file is chosen

@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import fp from 'fastify-plugin';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { PrismaClient as PrismaPgClient } from '../generated/prisma-pg/client.ts';
+import { isPostgresqlUrl } from '../db-url.ts';
 
 export type Db = PrismaClient;
 /** A client or an interactive-transaction client: services take either. */
@@ -14,11 +17,19 @@ declare module 'fastify' {
   }
 }
 
+/** Clients opened on PostgreSQL: a transaction of theirs that deadlocked or failed to serialize runs again. */
+const postgresqlClients = new WeakSet<Db>();
+
 /**
- * Opens the SQLite file through the better-sqlite3 adapter and sets the pragmas this app relies on.
- * SQLite-specific statements stay here (STYLE.md, convention 12).
+ * Opens the database `location` names (config.databaseFile, src/db-url.ts): a SQLite file, or a
+ * PostgreSQL URL. SQLite-specific statements stay here (STYLE.md, convention 12).
  */
-export async function openDatabase(file: string, onStatement?: (sql: string) => void): Promise<PrismaClient> {
+export async function openDatabase(location: string, onStatement?: (sql: string) => void): Promise<PrismaClient> {
+  return isPostgresqlUrl(location) ? openPostgresql(location, onStatement) : openSqlite(location, onStatement);
+}
+
+/** Opens the SQLite file through the better-sqlite3 adapter and sets the pragmas this app relies on. */
+async function openSqlite(file: string, onStatement?: (sql: string) => void): Promise<PrismaClient> {
   mkdirSync(path.dirname(file), { recursive: true });
   // timeout = busy_timeout in ms: a second writer waits instead of failing at once. `verbose` sees every
   // statement (tests count a page's statements with it).
@@ -35,6 +46,24 @@ export async function openDatabase(file: string, onStatement?: (sql: string) => 
   await db.$queryRawUnsafe('PRAGMA synchronous = FULL');
   return db;
 }
+
+/**
+ * Opens PostgreSQL through the pg adapter with the client generated from prisma/postgresql/schema.prisma.
+ * The two generated clients have the same models and methods (the schema is one, only its provider
+ * differs), so the app types both as the SQLite one; PostgreSQL-only query options are not used.
+ */
+async function openPostgresql(url: string, onStatement?: (sql: string) => void): Promise<PrismaClient> {
+  const adapter = new PrismaPg({ connectionString: url, max: POSTGRESQL_POOL_SIZE });
+  const client = new PrismaPgClient({ adapter, ...(onStatement ? { log: [{ emit: 'event', level: 'query' }] } : {}) });
+  if (onStatement) client.$on('query' as never, (event: { query: string }) => onStatement(event.query));
+  await client.$connect();
+  const db = client as unknown as PrismaClient;
+  postgresqlClients.add(db);
+  return db;
+}
+
+/** Connections of one server process to PostgreSQL for writes and Prisma's reads (pg's default is 10). */
+const POSTGRESQL_POOL_SIZE = 10;
 
 export default fp<{ databaseFile: string; onStatement?: (sql: string) => void }>(
   async (app, opts) => {
@@ -75,12 +104,38 @@ export function isDatabaseBusy(error: unknown): boolean {
 }
 
 /**
+ * Whether PostgreSQL refused a transaction because a concurrent one conflicted with it (SQLSTATE 40001)
+ * or they deadlocked (40P01); Prisma reports both as P2034. Nothing was written: the transaction may run
+ * again, as a SQLite transaction that met another writer does.
+ */
+export function isSerializationConflict(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
+    const { code, meta, cause, originalCode, kind } = e as {
+      code?: unknown;
+      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } };
+      cause?: unknown;
+      originalCode?: unknown;
+      kind?: unknown;
+    };
+    if (code === 'P2034' || code === '40001' || code === '40P01') return true;
+    // A conflict found at COMMIT arrives as the adapter's own DriverAdapterError, its cause bare.
+    if (originalCode === '40001' || originalCode === '40P01' || kind === 'TransactionWriteConflict') return true;
+    const driver = meta?.driverAdapterError?.cause;
+    if (driver?.originalCode === '40001' || driver?.originalCode === '40P01' || driver?.kind === 'TransactionWriteConflict') {
+      return true;
+    }
+    e = cause;
+  }
+  return false;
+}
+
+/**
  * Whether the database could not take the work now: busy past every retry, or this process's queue of
  * transactions (one connection runs one at a time) too long to start another in time. The errors plugin
  * answers both with a 503 "busy, try again", never with the database's words.
  */
 export function isDatabaseOverloaded(error: unknown): boolean {
-  if (isDatabaseBusy(error)) return true;
+  if (isDatabaseBusy(error) || isSerializationConflict(error)) return true;
   const { code, message } = error as { code?: unknown; message?: unknown };
   return code === 'P2028' && typeof message === 'string' && message.includes('Unable to start a transaction');
 }
@@ -144,6 +199,13 @@ export async function inTransaction<T>(
   options?: { timeout?: number; maxWait?: number },
 ): Promise<T> {
   const giveUpAt = Date.now() + WRITE_PATIENCE_MS;
+  // PostgreSQL: READ COMMITTED (its default). Our writes order themselves without SQLite's single writer:
+  // a command first writes the row it claims (the issue's version, the vote's proposal row), so a second
+  // one waits for that row's lock and then reads what the first committed; repeats meet unique keys.
+  // SERIALIZABLE was measured worse: 300 ballots at once on one vote aborted each other past the write
+  // patience (503s), where READ COMMITTED records all 300 (tests/integration/concurrent-ballots.test.ts).
+  // A deadlock or serialization failure is still run again, as SQLite's "busy" is.
+  const postgresql = postgresqlClients.has(db);
   let state = busyStates.get(db);
   if (!state) busyStates.set(db, (state = { notBefore: 0, refusals: 0 }));
   let busy: unknown = null;
@@ -158,7 +220,10 @@ export async function inTransaction<T>(
           if (Date.now() < state.notBefore) throw PAUSING;
           return fn(tx);
         },
-        { maxWait: Math.max(1, giveUpAt - Date.now()), ...options },
+        {
+          maxWait: Math.max(1, giveUpAt - Date.now()),
+          ...options,
+        },
       );
       state.refusals = 0;
       return result;
@@ -167,7 +232,7 @@ export async function inTransaction<T>(
         busy ??= new StillBusy();
         continue;
       }
-      if (!isDatabaseBusy(error)) throw error;
+      if (!isDatabaseBusy(error) && !(postgresql && isSerializationConflict(error))) throw error;
       busy = error;
       state.refusals += 1;
       const ceiling = Math.min(BUSY_MAX_PAUSE_MS, BUSY_FIRST_PAUSE_MS * 2 ** Math.min(state.refusals - 1, 10));

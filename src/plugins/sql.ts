@@ -1,7 +1,11 @@
 import fp from 'fastify-plugin';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import * as postgresJson from 'kysely/helpers/postgres';
+import * as sqliteJson from 'kysely/helpers/sqlite';
 import type { DB } from '../generated/kysely/types.ts';
+import { isPostgresqlUrl } from '../db-url.ts';
 
 /**
  * The read path for the hottest pages (README, "Performance"): typed SQL through Kysely on its own
@@ -12,10 +16,29 @@ import type { DB } from '../generated/kysely/types.ts';
  * The connection is `query_only`: nothing written through it, so every write, its transaction and its
  * audit trail go through Prisma. In WAL mode it reads the last committed state without blocking the
  * writer. SQLite-specific pieces (the dialect, JSON helpers, how times are stored) stay in this file.
+ *
+ * On PostgreSQL (a postgresql:// DATABASE_URL) the same reads run through Kysely's PostgreSQL dialect on a
+ * pool of read-only sessions; the helpers below keep their names and give each database its own SQL, and
+ * values come back as SQLite's do (times as the same ISO text, counts as numbers), so the modules' reads
+ * are written once. The row types are one set, generated from the SQLite schema.
  */
 export type Sql = Kysely<DB>;
-export { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/sqlite';
 export { sql as rawSql } from 'kysely';
+
+/**
+ * The database this process reads: set when the read path opens (a process serves one database). The
+ * helpers that must write different SQL for each (JSON aggregation, `rare`, the search) ask it.
+ */
+let dialect: 'sqlite' | 'postgresql' = 'sqlite';
+export const sqlDialect = (): 'sqlite' | 'postgresql' => dialect;
+
+/** A subquery's rows as one JSON array column (`jsonRows` reads it). */
+export const jsonArrayFrom: typeof sqliteJson.jsonArrayFrom = (expr) =>
+  dialect === 'postgresql' ? postgresJson.jsonArrayFrom(expr) : sqliteJson.jsonArrayFrom(expr);
+
+/** A subquery's first row as one JSON object column, or null (`jsonRow` reads it). */
+export const jsonObjectFrom: typeof sqliteJson.jsonObjectFrom = (expr) =>
+  dialect === 'postgresql' ? postgresJson.jsonObjectFrom(expr) : sqliteJson.jsonObjectFrom(expr);
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,7 +60,9 @@ export function fromSqlTime(value: string | number): Date;
 export function fromSqlTime(value: string | number | null): Date | null;
 export function fromSqlTime(value: string | number | null): Date | null {
   if (value === null) return null;
-  return new Date(typeof value === 'number' ? value : value);
+  if (typeof value === 'number') return new Date(value);
+  // PostgreSQL's JSON writes a timestamp without its zone ("2026-11-20T02:00:00.5"); every stored time is UTC.
+  return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(value) ? value : `${value}Z`);
 }
 
 /**
@@ -65,10 +90,10 @@ export function jsonRow<T>(value: unknown): T | null {
  * estimate; PostgreSQL keeps a NULL fraction in its statistics and would take the condition as it is.
  */
 export function rare(condition: Expression<SqlBool>): RawBuilder<SqlBool> {
-  return sql<SqlBool>`likelihood(${condition}, 0.000001)`;
+  return dialect === 'postgresql' ? sql<SqlBool>`(${condition})` : sql<SqlBool>`likelihood(${condition}, 0.000001)`;
 }
 
-/** SQLite booleans are 0/1. */
+/** SQLite booleans are 0/1 (PostgreSQL's are booleans, in rows and in JSON alike). */
 export const sqlBool = (value: number | boolean | null): boolean => value === true || value === 1;
 
 /**
@@ -96,8 +121,10 @@ function withStatementCache(connection: Database.Database, max = 500): Database.
   });
 }
 
-export function openSql(file: string, onStatement?: (sql: string) => void): { sql: Sql; close: () => Promise<void> } {
-  const connection = new Database(file, {
+export function openSql(location: string, onStatement?: (sql: string) => void): { sql: Sql; close: () => Promise<void> } {
+  if (isPostgresqlUrl(location)) return openPostgresqlSql(location, onStatement);
+  dialect = 'sqlite';
+  const connection = new Database(location, {
     timeout: 5000,
     ...(onStatement ? { verbose: (message?: unknown) => onStatement(String(message)) } : {}),
   });
@@ -109,6 +136,47 @@ export function openSql(file: string, onStatement?: (sql: string) => void): { sq
   // resident memory, and the page cache is enough here.)
   connection.pragma('cache_size = -32768');
   const sql = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  return { sql, close: () => sql.destroy() };
+}
+
+/** PostgreSQL type ids whose values the reads expect as SQLite hands them. */
+const BOOL = 16;
+const INT8 = 20;
+const NUMERIC = 1700;
+const TIMESTAMP = 1114;
+
+/**
+ * Values as SQLite's, which the row types say (they are generated from the SQLite schema): a boolean as
+ * 1 or 0 (a keyset cursor carries it, pages compare it), a count or sum (int8) and an average (numeric)
+ * as numbers (pg hands both as text to keep precision; our counts are far below 2^53), a timestamp
+ * (stored UTC, without zone) as the ISO text `sqlTime` writes. Inside JSON columns booleans stay
+ * true/false: `sqlBool` reads both.
+ */
+const readTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === BOOL) return (value: string) => (value === 't' ? 1 : 0);
+    if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
+    if (oid === TIMESTAMP) return (value: string) => sqlTime(new Date(`${value.replace(' ', 'T')}Z`));
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Sessions of one server process for the read path on PostgreSQL. */
+const READ_POOL_SIZE = 10;
+
+function openPostgresqlSql(url: string, onStatement?: (sql: string) => void): { sql: Sql; close: () => Promise<void> } {
+  dialect = 'postgresql';
+  // Read-only sessions: as SQLite's query_only connection, nothing can be written through the read path.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: READ_POOL_SIZE,
+    options: '-c default_transaction_read_only=on',
+    types: readTypes,
+  });
+  const sql = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    ...(onStatement ? { log: (event) => onStatement(event.query.sql) } : {}),
+  });
   return { sql, close: () => sql.destroy() };
 }
 

@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type AppConfig } from '../../src/config.ts';
+import { migratePostgresql } from '../../src/cli/migrate-postgresql.ts';
+import { POSTGRESQL_TEMPLATE } from './postgres.ts';
 
 const MIGRATIONS = path.resolve(import.meta.dirname, '../../prisma/migrations');
 
@@ -19,6 +23,28 @@ export function freshDatabase(dir: string): string {
   }
   sqlite.close();
   return file;
+}
+
+/**
+ * A fresh PostgreSQL database on `serverUrl` (a URL of any database on the server) with every PostgreSQL
+ * migration applied: a copy of the template database when there is one, else migrated here.
+ */
+export async function freshPostgresqlDatabase(serverUrl: string): Promise<string> {
+  const name = `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const url = new URL(serverUrl);
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  let template = false;
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [POSTGRESQL_TEMPLATE]);
+    template = found.rowCount === 1;
+    await admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${POSTGRESQL_TEMPLATE}"` : ''}`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  if (!template) await migratePostgresql(url.toString());
+  return url.toString();
 }
 
 export interface TestApp {
@@ -38,7 +64,10 @@ export async function createTestApp(
   onStatement?: (sql: string) => void,
 ): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sanfang-test-'));
-  const databaseFile = freshDatabase(dir);
+  // SQLite files, or in the `postgresql` test project (the suite's second pass in `npm test`) a database
+  // in the throwaway cluster tests/postgresql-setup.ts started.
+  const postgresqlServer = inject('postgresqlUrl');
+  const databaseFile = postgresqlServer ? await freshPostgresqlDatabase(postgresqlServer) : freshDatabase(dir);
   const config: AppConfig = {
     ...loadConfig({}),
     databaseFile,

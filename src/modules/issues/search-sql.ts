@@ -1,14 +1,15 @@
 import { expressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { DB } from '../../generated/kysely/types.ts';
-import { rawSql, type Sql } from '../../plugins/sql.ts';
+import { rawSql, sqlDialect, type Sql } from '../../plugins/sql.ts';
 
 /**
  * The queue's search box (issue #12) over an issue's title, description and location note.
  *
  * SQLite: the full-text index "IssueSearch" (FTS5, trigram tokenizer; migration 20261130160100_issue_search)
  * finds any substring of three characters or more, Chinese included, without word segmentation. This is
- * the one file that knows it exists: on PostgreSQL the same three functions would use pg_trgm (a GIN
- * trigram index and `ILIKE`/`%` on the columns) or a tsvector, and `= any($1::int[])` for the matched ids.
+ * the one file that knows it exists. PostgreSQL: `ILIKE` on the columns themselves, which pg_trgm's GIN
+ * indexes serve for a word of three characters or more (prisma/postgresql/migrations/…_triggers_and_search),
+ * and `= any($1::int[])` for the matched ids.
  *
  * - `#123` or `123` is that issue (one primary-key lookup);
  * - several words must all be found (AND), each anywhere in the three columns;
@@ -45,19 +46,32 @@ export function matchQuery(words: readonly string[]): string {
 /** `%`, `_` and `\` match themselves: the search is for the words typed. */
 export const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** A short word anywhere in the title, the description or the location note. */
+/**
+ * A word anywhere in the title, the description or the location note. PostgreSQL's LIKE tells case apart
+ * where SQLite's does not (for Latin letters): ILIKE there, so "Lift" finds "lift" on both.
+ */
 function containsWord(word: string): Condition {
   const pattern = likePattern(word);
+  const operator = sqlDialect() === 'postgresql' ? rawSql.raw('ilike') : rawSql.raw('like');
   const like = (column: 'i.title' | 'i.description' | 'i.locationNote') =>
-    rawSql<SqlBool>`${eb.ref(column)} like ${pattern} escape ${rawSql.lit('\\')}`;
+    rawSql<SqlBool>`${eb.ref(column)} ${operator} ${pattern} escape ${rawSql.lit('\\')}`;
   return eb.or([like('i.title'), like('i.description'), like('i.locationNote')]);
 }
 
 /** The ids of the issues whose text holds every word, in no order, at most `limit` of them (one index read). */
-async function matchingIds(sql: Sql, query: string, limit: number): Promise<number[]> {
+async function matchingIds(sql: Sql, words: readonly string[], limit: number): Promise<number[]> {
+  if (sqlDialect() === 'postgresql') {
+    const result = await sql
+      .selectFrom('Issue as i')
+      .select('i.id')
+      .where(eb.and(words.map(containsWord)))
+      .limit(limit)
+      .execute();
+    return result.map((r) => r.id);
+  }
   const result = await rawSql<{
     id: number;
-  }>`select rowid as id from "IssueSearch" where "IssueSearch" match ${query} limit ${limit}`.execute(sql);
+  }>`select rowid as id from "IssueSearch" where "IssueSearch" match ${matchQuery(words)} limit ${limit}`.execute(sql);
   return result.rows.map((r) => r.id);
 }
 
@@ -84,13 +98,16 @@ export async function searchConditions(sql: Sql, text: string | undefined, fewUp
   const indexed = words.filter((w) => length(w) >= TRIGRAM);
   const short = words.filter((w) => length(w) < TRIGRAM).map(containsWord);
   if (indexed.length === 0) return { where: [], window: short, driven: null };
-  const query = matchQuery(indexed);
-  const ids = await matchingIds(sql, query, fewUpTo + 1);
+  const postgresql = sqlDialect() === 'postgresql';
+  const ids = await matchingIds(sql, indexed, fewUpTo + 1);
   if (ids.length <= fewUpTo) {
     // one parameter whatever the count: the statement's text (and its prepared statement) stays the same
-    const driven = rawSql<SqlBool>`${eb.ref('i.id')} in (select value from json_each(${JSON.stringify(ids)}))`;
+    const driven = postgresql
+      ? rawSql<SqlBool>`${eb.ref('i.id')} = any(${ids}::int[])`
+      : rawSql<SqlBool>`${eb.ref('i.id')} in (select value from json_each(${JSON.stringify(ids)}))`;
     return { where: short, window: [], driven };
   }
-  const matches = rawSql<SqlBool>`${eb.ref('i.id')} in (select rowid from "IssueSearch" where "IssueSearch" match ${query})`;
+  if (postgresql) return { where: [], window: [...indexed.map(containsWord), ...short], driven: null };
+  const matches = rawSql<SqlBool>`${eb.ref('i.id')} in (select rowid from "IssueSearch" where "IssueSearch" match ${matchQuery(indexed)})`;
   return { where: [], window: [matches, ...short], driven: null };
 }
