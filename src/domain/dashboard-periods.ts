@@ -13,10 +13,6 @@ export const PERIOD_KEYS = ['week', '30d', 'month', 'last-month', 'quarter'] as 
 export type PeriodKey = (typeof PERIOD_KEYS)[number];
 export const DEFAULT_PERIOD: PeriodKey = '30d';
 
-export function isPeriodKey(value: string): value is PeriodKey {
-  return (PERIOD_KEYS as readonly string[]).includes(value);
-}
-
 /** Whole Shanghai days, first and last included; `start` and `end` bound the filing times (end inclusive). */
 export interface DaySpan {
   /** YYYY-MM-DD */

@@ -235,11 +235,6 @@ async function readPage(sql: Sql, actor: Actor, id: number, allEvents: boolean) 
   return { ...shapeIssue(row, events), earlierEvents: earlier };
 }
 
-/** One issue with everything its page shows, or NotFound if the actor may not see it. */
-export async function getIssueForActor(sql: Sql, actor: Actor, id: number) {
-  return (await readPage(sql, actor, id, true)).issue;
-}
-
 type IssueRow = NonNullable<Awaited<ReturnType<typeof readIssue>>>;
 type EventRows = Awaited<ReturnType<typeof readEvents>>['events'];
 
