@@ -15,6 +15,12 @@ const POSTGRESQL_EXCLUDED = [
   'tests/integration/session-load.test.ts',
   'tests/integration/setup.test.ts',
   'tests/integration/concurrent-writers.test.ts',
+  'tests/integration/read-replica.test.ts',
+  // each runs servers or clusters of its own, whichever project runs it: the PostgreSQL pass would repeat it
+  'tests/integration/backup-restore*.test.ts',
+  'tests/integration/crash-safety.test.ts',
+  'tests/integration/sigterm-drain.test.ts',
+  'tests/integration/env-file.test.ts',
 ];
 
 /**

@@ -6,6 +6,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { AppConfig } from './config.ts';
 import dbPlugin from './plugins/db.ts';
+import reportReadsPlugin from './plugins/report-reads.ts';
 import sqlPlugin from './plugins/sql.ts';
 import sessionPlugin from './plugins/session.ts';
 import securityPlugin from './plugins/security.ts';
@@ -90,6 +91,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   });
   await app.register(dbPlugin, { databaseFile: config.databaseFile, onStatement: options.onStatement });
   await app.register(sqlPlugin, { databaseFile: config.databaseFile, onStatement: options.onStatement });
+  await app.register(reportReadsPlugin, {
+    readDatabaseUrl: config.readDatabaseUrl,
+    maxLagSeconds: config.readMaxLagSeconds,
+    onStatement: options.onStatement,
+  });
   await app.register(sessionPlugin, { config, now, store: sessionStore(app.db, app.sql, unreadCountSubquery) });
   await app.register(securityPlugin);
   await app.register(staticPlugin, { root: ROOT });

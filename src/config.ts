@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { DEFAULT_DATABASE_URL, databaseFileFromUrl } from './db-url.ts';
+import { DEFAULT_DATABASE_URL, databaseFileFromUrl, isPostgresqlUrl } from './db-url.ts';
 
 export type TrustProxy = false | string[];
 
@@ -11,6 +11,14 @@ export interface AppConfig {
   host: string;
   port: number;
   databaseFile: string;
+  /**
+   * A PostgreSQL read replica for the reads that may lag a few seconds: the dashboards and the CSV exports
+   * of the queue and the metrics (DATABASE_READ_URL). Null: they read the primary, as everything else does.
+   * Sessions, pages a user just changed and the audit export always read the primary.
+   */
+  readDatabaseUrl: string | null;
+  /** How far behind the replica may be before those reads go back to the primary (DATABASE_READ_MAX_LAG_SECONDS). */
+  readMaxLagSeconds: number;
   uploadDir: string;
   /** Secret for signed cookies (the CSRF secret cookie). Must be long and random in production. */
   cookieSecret: string;
@@ -89,6 +97,21 @@ export function trustProxy(raw: string | undefined): TrustProxy {
   return entries;
 }
 
+/**
+ * DATABASE_READ_URL: a replica of a PostgreSQL primary (a hot standby, or a managed database's read
+ * endpoint). A SQLite file has no replicas to read: every process reads the file itself, so the setting
+ * is refused there rather than ignored.
+ */
+function readDatabaseUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = (env.DATABASE_READ_URL ?? '').trim();
+  if (raw === '') return null;
+  if (!isPostgresqlUrl(raw)) throw new Error(`DATABASE_READ_URL must be a postgresql:// URL, got "${raw}"`);
+  if (!isPostgresqlUrl(env.DATABASE_URL)) {
+    throw new Error('DATABASE_READ_URL names a PostgreSQL replica, so DATABASE_URL must be its postgresql:// primary');
+  }
+  return raw;
+}
+
 const DEV_COOKIE_SECRET = 'sanfang-development-cookie-secret-change-me-0123456789';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -102,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST || '127.0.0.1',
     port: int('PORT', 3000, env),
     databaseFile: databaseFileFromUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL),
+    readDatabaseUrl: readDatabaseUrl(env),
+    readMaxLagSeconds: atLeastOne('DATABASE_READ_MAX_LAG_SECONDS', int('DATABASE_READ_MAX_LAG_SECONDS', 30, env)),
     uploadDir: path.resolve(env.UPLOAD_DIR || './data/uploads'),
     cookieSecret,
     cookieSecure: bool('COOKIE_SECURE', production, env),

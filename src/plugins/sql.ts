@@ -121,8 +121,22 @@ function withStatementCache(connection: Database.Database, max = 500): Database.
   });
 }
 
-export function openSql(location: string, onStatement?: (sql: string) => void): { sql: Sql; close: () => Promise<void> } {
-  if (isPostgresqlUrl(location)) return openPostgresqlSql(location, onStatement);
+/** Sessions of one server process for the read path on PostgreSQL. */
+const READ_POOL_SIZE = 10;
+
+/** PostgreSQL only: the pool's size, how long to wait for a session (0: as long as it takes), and who hears of a lost one. */
+export interface PoolOptions {
+  size?: number;
+  connectTimeoutMs?: number;
+  onSessionLost?: (error: Error) => void;
+}
+
+export function openSql(
+  location: string,
+  onStatement?: (sql: string) => void,
+  pool: PoolOptions = {},
+): { sql: Sql; close: () => Promise<void> } {
+  if (isPostgresqlUrl(location)) return openPostgresqlSql(location, onStatement, pool);
   dialect = 'sqlite';
   const connection = new Database(location, {
     timeout: 5000,
@@ -161,18 +175,24 @@ const readTypes: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** Sessions of one server process for the read path on PostgreSQL. */
-const READ_POOL_SIZE = 10;
-
-function openPostgresqlSql(url: string, onStatement?: (sql: string) => void): { sql: Sql; close: () => Promise<void> } {
+function openPostgresqlSql(
+  url: string,
+  onStatement: ((sql: string) => void) | undefined,
+  options: PoolOptions,
+): { sql: Sql; close: () => Promise<void> } {
   dialect = 'postgresql';
   // Read-only sessions: as SQLite's query_only connection, nothing can be written through the read path.
   const pool = new pg.Pool({
     connectionString: url,
-    max: READ_POOL_SIZE,
+    max: options.size ?? READ_POOL_SIZE,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
     options: '-c default_transaction_read_only=on',
     types: readTypes,
   });
+  // A session that dies while idle in the pool (the server restarted, a failover, an administrator ended it)
+  // is an 'error' event on the pool; unheard, Node would end the whole process. The pool has already dropped
+  // it, and the next read opens a new one.
+  pool.on('error', (error) => options.onSessionLost?.(error));
   const sql = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     ...(onStatement ? { log: (event) => onStatement(event.query.sql) } : {}),
@@ -182,7 +202,10 @@ function openPostgresqlSql(url: string, onStatement?: (sql: string) => void): { 
 
 export default fp<{ databaseFile: string; onStatement?: (sql: string) => void }>(
   async (app, opts) => {
-    const { sql, close } = openSql(opts.databaseFile, opts.onStatement);
+    const { sql, close } = openSql(opts.databaseFile, opts.onStatement, {
+      onSessionLost: (error) =>
+        app.log.warn({ err: error }, 'a database session of the read path was lost; the next read opens another'),
+    });
     app.decorate('sql', sql);
     app.addHook('onClose', close);
   },

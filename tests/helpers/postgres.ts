@@ -36,7 +36,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs a PostgreSQL program as the postgres user (initdb refuses root), or as ourselves when not root. */
-function runAsPostgres(program: string, args: string[]): void {
+export function runAsPostgres(program: string, args: string[]): void {
   const command = path.join(PG_BIN, program);
   if (userInfo().uid === 0) {
     const quoted = [command, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
@@ -96,7 +96,7 @@ export async function startCluster(): Promise<PgCluster> {
   }
 }
 
-function postgresUser(): { uid: number; gid: number } {
+export function postgresUser(): { uid: number; gid: number } {
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
 }

@@ -26,7 +26,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance) {
     { preHandler: requireRole(...STAFF), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
       const key = request.query.period ?? DEFAULT_PERIOD;
-      const data = await dashboard(app.sql, placesFor, actorOf(request), key, app.now());
+      const data = await app.reports.read((sql) => dashboard(sql, placesFor, actorOf(request), key, app.now()));
       return reply.page(request.isHtmx ? 'dashboard/_body.njk' : 'dashboard/index.njk', {
         ...data,
         ...dashboardFigures(data, request.t, request.locale),
@@ -43,7 +43,7 @@ export default async function dashboardRoutes(fastify: FastifyInstance) {
     { preHandler: requireRole(...STAFF), schema: { querystring: DashboardQuery } },
     async (request, reply) => {
       const key = request.query.period ?? DEFAULT_PERIOD;
-      const data = await dashboard(app.sql, placesFor, actorOf(request), key, app.now());
+      const data = await app.reports.read((sql) => dashboard(sql, placesFor, actorOf(request), key, app.now()));
       const { from, to } = data.period.current;
       reply.headers(csvDownloadHeaders(`dashboard-${from}-${to}.csv`));
       return reply.send(csvStream(metricsExportHeader(request.t), metricsExportBatches(data, request.t, request.locale)));

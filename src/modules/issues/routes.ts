@@ -206,7 +206,8 @@ export default async function issueRoutes(fastify: FastifyInstance) {
       const actor = actorOf(request);
       const { after: _after, before: _before, ...query } = readQueueQuery(request.query, actor).query;
       const options = await filterOptions(actor);
-      const batches = queueExportBatches(app.sql, actor, query, options, app.now(), request.t, request.locale);
+      // Read where reports are read (a replica when there is one): an export may be a year of issues.
+      const batches = queueExportBatches(await app.reports.pick(), actor, query, options, app.now(), request.t, request.locale);
       const day = toShanghaiParts(app.now());
       const stamp = `${day.year}${String(day.month).padStart(2, '0')}${String(day.day).padStart(2, '0')}`;
       reply.headers(csvDownloadHeaders(`issues-${stamp}.csv`));
