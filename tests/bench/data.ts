@@ -3,13 +3,16 @@
  *
  *   npm run bench:data -- --size 1m            # 10k | 100k | 1m (default 100k)
  *   npm run bench:data -- --size 10k --out /tmp/city.db --seed 7 --now 2026-12-01T00:00:00Z --check
+ *   npm run bench:data -- --size 10k --postgresql   # the same, then loaded into PostgreSQL (city/postgres-load.ts)
  *
  * The places are the same at every size (150 communities, 700 estates, 10,000 buildings, 300,000 units and
  * their owners, 50,000 residents and the staff); the activity scales with it (1m: 1,000,000 issues, 5,000
  * meetings and 2,000 fund votes; 100k a tenth; 10k a hundredth). The bench fixtures (accounts, the bench
  * estate's long issue and open vote) are there at every size. The database is made by `prisma migrate
  * deploy`, so the server runs on it as is; a manifest for the bench runner is written beside it
- * (<out>.json). Same seed and same --now (default: today 00:00 UTC) give the same rows.
+ * (<out>.json). Same seed and same --now (default: today 00:00 UTC) give the same rows. With --postgresql the
+ * finished file is copied into the database city_<size> of the bench's PostgreSQL cluster
+ * (tests/bench/.data/pg), recorded in the manifest as `postgresql`.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +28,7 @@ import { BENCH_ACCOUNTS, BENCH_VOTERS, writePeople } from './city/people.ts';
 import { planOwners, writeCategories, writeOwners, writePlaces } from './city/places.ts';
 import { Rng, Weighted } from './city/random.ts';
 import { checkCity } from './city/check.ts';
+import { loadCityIntoPostgresql, type PostgresqlCity } from './city/postgres-load.ts';
 import { migrateFresh, Store } from './city/store.ts';
 import { Votes } from './city/votes.ts';
 import { DAY, HISTORY_DAYS, type EstateInfo } from './city/city.ts';
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '20261130' },
     now: { type: 'string' },
     check: { type: 'boolean', default: false },
+    postgresql: { type: 'boolean', default: false },
   },
 });
 const size = values.size ?? '100k';
@@ -93,6 +98,12 @@ if (values.check) checkCity(store.db, now, log);
 store.close();
 
 const generatedIn = Math.round((Date.now() - started) / 100) / 10;
+let postgresql: PostgresqlCity | null = null;
+if (values.postgresql) {
+  log('loading into PostgreSQL');
+  postgresql = await loadCityIntoPostgresql(out, size, log);
+  log(`PostgreSQL ${postgresql.database} loaded in ${postgresql.loadedIn} s`);
+}
 const manifest = {
   size,
   issues,
@@ -101,10 +112,20 @@ const manifest = {
   accounts: { ...BENCH_ACCOUNTS, voters: Array.from({ length: BENCH_VOTERS }, (_, i) => `bench_voter_${i + 1}`) },
   ids: { communityId: 1, estateId: 1, ...fixtures },
   generatedIn,
+  ...(postgresql
+    ? { postgresql: { dataDir: postgresql.dataDir, database: postgresql.database, loadedIn: postgresql.loadedIn } }
+    : {}),
 };
 const manifestFile = out.replace(/\.db$/, '') + '.json';
 writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
 
 console.log('\nrows:');
-for (const [table, n] of counts) console.log(`  ${table.padEnd(22)} ${n.toLocaleString('en-US').padStart(11)}`);
+const inPostgresql = new Map(postgresql?.counts ?? []);
+if (postgresql) console.log(`  ${''.padEnd(22)} ${'SQLite'.padStart(11)} ${'PostgreSQL'.padStart(11)}`);
+for (const [table, n] of counts) {
+  const pgCount = postgresql ? ` ${(inPostgresql.get(table)?.toLocaleString('en-US') ?? '–').padStart(11)}` : '';
+  console.log(`  ${table.padEnd(22)} ${n.toLocaleString('en-US').padStart(11)}${pgCount}`);
+}
 console.log(`\n${size}: ${issues.toLocaleString('en-US')} issues in ${generatedIn} s -> ${out}\nmanifest: ${manifestFile}`);
+if (postgresql)
+  console.log(`PostgreSQL: database ${postgresql.database} in ${postgresql.dataDir}, loaded in ${postgresql.loadedIn} s`);

@@ -4,18 +4,19 @@
  *
  *   npm run bench:data -- --size 100k        # once: tests/bench/.data/city-100k.db + city-100k.json
  *   npm run bench -- --size 100k [--seconds 10] [--connections 10] [--workers N] [--only <substring>]
+ *   npm run bench -- --size 100k --postgresql   # on the city loaded by `bench:data -- --postgresql`
  *
  * See tests/bench/README.md for what each row measures and how to read it.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { benchOptions, type BenchOptions } from './runner/args.ts';
-import { countBallots, planBallots } from './runner/ballots.ts';
+import { planBallots } from './runner/ballots.ts';
 import { Browser, formBody } from './runner/browser.ts';
+import { openDataset, type Dataset } from './runner/dataset.ts';
 import { runLoad } from './runner/load-child.ts';
 import {
   ROOT,
@@ -48,32 +49,6 @@ function readManifest(size: string): Manifest {
   return m;
 }
 
-/** The dataset's database, copied so that the bench's writes never grow the generated file. */
-function databaseFor(m: Manifest, options: BenchOptions, work: string): string {
-  if (options.inPlace) return m.db;
-  const copy = path.join(work, path.basename(m.db));
-  log(`copying ${m.db} to ${copy}`);
-  copyFileSync(m.db, copy);
-  if (existsSync(`${m.db}-wal`)) copyFileSync(`${m.db}-wal`, `${copy}-wal`);
-  return copy;
-}
-
-/** `prisma migrate deploy`, as `npm start` runs before the server: a dataset older than a migration gets it. */
-function migrate(databaseFile: string): string {
-  const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
-  const tracked = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
-  db.close();
-  // A database made by applying the migration files directly has no record of them for Prisma to read.
-  if (!tracked) return 'not checked (the dataset has no _prisma_migrations table)';
-  const res = spawnSync('npx', ['prisma', 'migrate', 'deploy'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `file:${databaseFile}` },
-    encoding: 'utf8',
-  });
-  if (res.status !== 0) throw new Error(`prisma migrate deploy failed:\n${res.stdout}\n${res.stderr}`);
-  return /No pending migrations/.test(res.stdout) ? 'no pending migrations' : 'applied pending migrations';
-}
-
 async function startServer(
   name: string,
   file: string,
@@ -91,10 +66,10 @@ async function startServer(
 }
 
 /** The environment production runs with (see .env.example), pointed at the copy. */
-function appEnv(databaseFile: string, work: string, options: BenchOptions): NodeJS.ProcessEnv {
+function appEnv(databaseUrl: string, work: string, options: BenchOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: `file:${databaseFile}`,
+    DATABASE_URL: databaseUrl,
     SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
@@ -169,10 +144,12 @@ async function main() {
   const running: ChildProcess[] = [];
   const notes: string[] = [];
   let failed = false;
+  let dataset: Dataset | null = null;
   try {
-    const databaseFile = databaseFor(m, options, work);
-    log(`migrations: ${migrate(databaseFile)}`);
-    const ballotsBefore = countBallots(databaseFile, m.ids.proposalId, []);
+    dataset = await openDataset(m, options, work, log);
+    log(`database: ${dataset.label}`);
+    log(`migrations: ${await dataset.migrate()}`);
+    const ballotsBefore = await dataset.countBallots(m.ids.proposalId, []);
 
     // 1. The ceiling, alone on the machine.
     const bare = await startServer('bare', 'tests/bench/bare.ts', process.env, work, '/');
@@ -189,7 +166,7 @@ async function main() {
     log(
       `starting the app (node ${[...flags, '--import tsx'].join(' ')} src/server.ts${options.workers ? `, WORKERS=${options.workers}` : ''})`,
     );
-    const app = await startServer('app', 'src/server.ts', appEnv(databaseFile, work, options), work, '/healthz', flags);
+    const app = await startServer('app', 'src/server.ts', appEnv(dataset.url, work, options), work, '/healthz', flags);
     running.push(app.child);
     if (!(await waitForGreeting(app, 'is running at'))) log('the app answered /healthz but never printed its greeting');
 
@@ -247,14 +224,16 @@ async function main() {
     const memory = app.child.pid ? memoryOf(app.child.pid) : [];
     await stop(app.child);
     if (ballots && voterKeys.length > 0) {
-      ballots.after = countBallots(databaseFile, m.ids.proposalId, voterKeys);
+      ballots.after = await dataset.countBallots(m.ids.proposalId, voterKeys);
       ballots.recorded = ballots.after.ours;
     }
     if (options.workers === null) notes.push('WORKERS not set: the app served from one process.');
+    if (options.postgresql) notes.push("Peak RSS counts the app's processes only, not PostgreSQL's server processes.");
 
     const report: Report = {
       size: m.size,
       issues: m.issues,
+      database: dataset.label,
       startedAt,
       options,
       machine: host,
@@ -271,6 +250,7 @@ async function main() {
     throw error;
   } finally {
     for (const child of running) await stop(child);
+    await dataset?.close(options.keep || failed);
     if (options.keep || failed) log(`kept ${work} (database copy, uploads, server logs)`);
     else rmSync(work, { recursive: true, force: true });
   }

@@ -12,10 +12,12 @@ export interface BenchOptions {
   inPlace: boolean;
   /** Keep the temporary folder (database copy, uploads, server logs) after the run. */
   keep: boolean;
+  /** Run on the dataset's PostgreSQL copy (`bench:data --postgresql`) instead of its SQLite file. */
+  postgresql: boolean;
 }
 
 export const USAGE = `npm run bench -- --size 10k|100k|1m [--seconds 10] [--connections 10] [--workers N]
-                 [--only <substring>] [--in-place] [--keep]`;
+                 [--only <substring>] [--in-place] [--keep] [--postgresql]`;
 
 const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
   if (raw === undefined) return fallback;
@@ -35,6 +37,7 @@ export function benchOptions(argv: string[]): BenchOptions {
       only: { type: 'string' },
       'in-place': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      postgresql: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -52,5 +55,6 @@ export function benchOptions(argv: string[]): BenchOptions {
     only: values.only ?? null,
     inPlace: values['in-place'],
     keep: values.keep,
+    postgresql: values.postgresql,
   };
 }

@@ -57,6 +57,8 @@ export function machine() {
 export interface Report {
   size: string;
   issues: number;
+  /** The database the app served from: engine, version, durability settings, which copy. */
+  database: string;
   startedAt: string;
   options: BenchOptions;
   machine: ReturnType<typeof machine>;
@@ -120,6 +122,7 @@ export function markdown(report: Report): string {
     `Dataset: ${report.size} (${report.issues} issues); ${report.options.connections} connections, ` +
       `${report.options.seconds} s per page; workers: ${report.options.workers ?? 'not set (one process)'}` +
       `${report.options.inPlace ? '; in place' : '; on a copy of the dataset'}`,
+    `Database: ${report.database}`,
   );
   if (notes.length > 0) out.push('Notes:', ...notes.map((n) => `  - ${n}`));
   return out.join('\n');
@@ -129,7 +132,8 @@ export function markdown(report: Report): string {
 export function writeJson(dataDir: string, report: Report): string {
   mkdirSync(dataDir, { recursive: true });
   const stamp = report.startedAt.replace(/[:.]/g, '-');
-  const file = path.join(dataDir, `results-${report.size}-${stamp}.json`);
+  const engine = report.options.postgresql ? 'postgresql' : 'sqlite';
+  const file = path.join(dataDir, `results-${report.size}-${engine}-${stamp}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   return file;
 }

@@ -24,6 +24,8 @@ export interface Manifest {
     buildingId: number;
   };
   generatedIn: number;
+  /** Where `bench:data --postgresql` loaded the city: a database of the kept cluster in `dataDir`. */
+  postgresql?: { dataDir: string; database: string; loadedIn: number };
 }
 
 /** One concrete request, for a load that sends a fixed list (each entry once, in order). */
