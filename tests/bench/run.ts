@@ -34,7 +34,7 @@ import { BALLOTS_ROW, UNIQUE, landingPage, selected, targets, type Role, type Ta
 import type { LoadConfig, Manifest } from './runner/types.ts';
 
 const DATA_DIR = path.join(ROOT, 'tests/bench/.data');
-/** Writes run at this many connections whatever --connections says: SQLite has one writer. */
+/** Writes run at this many connections whatever --connections says, on either database, so the two compare (SQLite has one writer). */
 const WRITE_CONNECTIONS = 10;
 
 const log = (message: string) => console.log(`[bench] ${message}`);

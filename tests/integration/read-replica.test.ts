@@ -107,6 +107,18 @@ describe('a replica that lags (a frozen copy)', () => {
     expect(res.body).toContain('复制后的诉求0');
   });
 
+  it('reads run as named prepared statements, planned once per session', async () => {
+    const count = sql<{ n: number }>`SELECT count(*) AS n FROM "Issue" WHERE "estateId" = ${world.estateA.id}`;
+    expect((await count.execute(t.app.sql)).rows[0]?.n).toBe(5);
+    // (the pool hands back the session it was just given: the statement above was prepared in it)
+    const prepared = await sql<{ name: string; statement: string }>`SELECT name, statement FROM pg_prepared_statements`.execute(
+      t.app.sql,
+    );
+    const mine = prepared.rows.filter((r) => r.statement.includes('count(*) AS n FROM "Issue"'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.name).toMatch(/^k[0-9a-f]{40}$/);
+  });
+
   it('sessions the primary ends (a restart, an administrator) cost nothing but a reconnection', async () => {
     const community = await loginAs(t.app, 'community');
     const ended = await admin((c) =>
