@@ -3,6 +3,8 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { loginAs, type Client } from '../helpers/client.ts';
 import { makeIssue } from './issues-fixtures.ts';
+import { searchConditions } from '../../src/modules/issues/search-sql.ts';
+import { sqlDialect } from '../../src/plugins/sql.ts';
 
 /**
  * The staff queue's search (issue #12, "queues people can work"): full text over the title, description
@@ -129,5 +131,27 @@ describe('searching the staff queue', () => {
     const previous = await community.get(back!);
     expect(ids(previous.body)).toEqual(ids((await community.get(pages[1]!)).body));
     expect(ids(previous.body)).toEqual(expected.slice(20, 40));
+  });
+});
+
+describe('how many matches decide an exact search (searchConditions)', () => {
+  it('PostgreSQL counts the matches within the list’s scope; SQLite’s full-text index counts the city’s', async () => {
+    for (let i = 0; i < 3; i++)
+      await makeIssue(t.app, world, { estateId: world.estateB.id, buildingId: world.buildingB.id, title: `乙小区的琉璃瓦${i}` });
+    await makeIssue(t.app, world, { title: '甲小区的琉璃瓦' });
+    const inA = { column: 'estateId' as const, values: [world.estateA.id] };
+    const result = await searchConditions(t.app.sql, '琉璃瓦', 2, inA);
+    // four matches in the city, one in estate A: at most two are "few"
+    if (sqlDialect() === 'postgresql') {
+      expect(result?.driven).not.toBeNull();
+      expect(result?.window).toEqual([]);
+    } else {
+      expect(result?.driven).toBeNull();
+      expect(result?.window.length).toBe(1);
+    }
+    // the city (an administrator): four are too many on both
+    expect((await searchConditions(t.app.sql, '琉璃瓦', 2, null))?.driven).toBeNull();
+    // a scope with nothing in it matches nothing, and asks nothing of the database
+    expect((await searchConditions(t.app.sql, '琉璃瓦', 2, { column: 'estateId', values: [] }))?.driven).not.toBeNull();
   });
 });

@@ -246,7 +246,7 @@ export async function listQueue(sql: Sql, actor: Actor, query: QueueQuery, optio
   const dated = dateAndFlagConditions(query, order);
   where.push(...dated.where);
   window.push(...dated.window);
-  const search = await searchConditions(sql, query.q, WINDOW);
+  const search = await searchConditions(sql, query.q, WINDOW, scope);
   if (search) {
     where.push(...search.where);
     window.push(...search.window);
