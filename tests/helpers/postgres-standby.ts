@@ -1,7 +1,5 @@
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { freePort, postgresUser, runAsPostgres, type PgCluster } from './postgres.ts';
+import { clusterFolder, freePort, runAsPostgres, type PgCluster } from './postgres.ts';
 
 /**
  * A hot standby of a throwaway cluster (tests/helpers/postgres.ts), as an operator makes a read replica:
@@ -10,24 +8,8 @@ import { freePort, postgresUser, runAsPostgres, type PgCluster } from './postgre
  * replication connections from 127.0.0.1.
  */
 export async function startStandby(primary: PgCluster): Promise<PgCluster> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sanfang-pg-standby-'));
-  let started = false;
-  const stop = () => {
-    if (started) {
-      started = false;
-      try {
-        runAsPostgres('pg_ctl', ['-D', dir, '-m', 'immediate', '-w', 'stop']);
-      } catch {
-        // already gone
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const { dir, started, stop } = clusterFolder('sanfang-pg-standby-');
   try {
-    if (userInfo().uid === 0) {
-      const { uid, gid } = postgresUser();
-      chownSync(dir, uid, gid);
-    }
     runAsPostgres('pg_basebackup', [
       '-h',
       '127.0.0.1',
@@ -43,7 +25,7 @@ export async function startStandby(primary: PgCluster): Promise<PgCluster> {
     ]);
     const port = await freePort();
     const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c hot_standby=on -c fsync=off`;
-    started = true;
+    started();
     runAsPostgres('pg_ctl', ['-D', dir, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
     return {
       port,

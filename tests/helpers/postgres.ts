@@ -47,15 +47,15 @@ export function runAsPostgres(program: string, args: string[]): void {
 }
 
 /**
- * initdb into a fresh temporary folder and start the server on a free port, listening on 127.0.0.1 and a
- * socket in the folder. Durability is switched off (fsync, synchronous_commit): the cluster is thrown away.
+ * A fresh temporary folder for a cluster (owned by the postgres user when we are root), `started()` once a
+ * server runs in it, and `stop()`: stop that server if it runs, and remove the folder (safe to call twice).
  */
-export async function startCluster(): Promise<PgCluster> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sanfang-pg-'));
-  let started = false;
+export function clusterFolder(prefix: string): { dir: string; started: () => void; stop: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  let running = false;
   const stop = () => {
-    if (started) {
-      started = false;
+    if (running) {
+      running = false;
       try {
         runAsPostgres('pg_ctl', ['-D', dir, '-m', 'immediate', '-w', 'stop']);
       } catch {
@@ -69,10 +69,27 @@ export async function startCluster(): Promise<PgCluster> {
       const { uid, gid } = postgresUser();
       chownSync(dir, uid, gid);
     }
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  const started = () => {
+    running = true;
+  };
+  return { dir, started, stop };
+}
+
+/**
+ * initdb into a fresh temporary folder and start the server on a free port, listening on 127.0.0.1 and a
+ * socket in the folder. Durability is switched off (fsync, synchronous_commit): the cluster is thrown away.
+ */
+export async function startCluster(): Promise<PgCluster> {
+  const { dir, started, stop } = clusterFolder('sanfang-pg-');
+  try {
     runAsPostgres('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8']);
     const port = await freePort();
     const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-    started = true;
+    started();
     runAsPostgres('pg_ctl', ['-D', dir, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
     const url = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
     return {
