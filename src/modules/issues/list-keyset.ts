@@ -217,9 +217,8 @@ async function rowsOfHits<DBX, TB extends keyof DBX, R extends KeyRow>(base: Arm
  *
  * A windowed list (`spec.window`) reads the keys of the first WINDOW rows of the merge and keeps those that
  * match, up to a page plus one (the database stops as soon as it has them, or at the end of the window),
- * then the page's rows by id. Only when the
- * window held too few does a second statement (the keys alone, from the indexes) find where the window
- * ended, so the next page goes on from there. A list driven by a search's matches reads them alone.
+ * then the page's rows by id. Only when the window held too few does one more statement (the keys alone,
+ * from the indexes) find where the window ended, so the next page goes on from there. A list driven by a search's matches reads them alone.
  */
 export async function readKeysetPage<DBX, TB extends keyof DBX, R extends KeyRow>(
   sql: Sql,
