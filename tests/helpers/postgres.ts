@@ -22,6 +22,17 @@ export interface PgCluster {
   stop(): void;
 }
 
+/** Connects to `url`, runs `work`, disconnects (also when it fails). */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A port nothing listens on now (the kernel's choice). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,13 +107,7 @@ export async function startCluster(): Promise<PgCluster> {
       port,
       url,
       async createDatabase(name) {
-        const client = new pg.Client({ connectionString: url('postgres') });
-        await client.connect();
-        try {
-          await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
-        } finally {
-          await client.end();
-        }
+        await withClient(url('postgres'), (client) => client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`));
         return url(name);
       },
       stop,

@@ -4,12 +4,11 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRESQL_SCHEMA, SOURCE_SCHEMA, migrationSql, postgresqlSchema } from '../../prisma/postgresql/generate.ts';
 import { POSTGRESQL_MIGRATIONS, migratePostgresql } from '../../src/cli/migrate-postgresql.ts';
 import { freshDatabase } from '../helpers/app.ts';
-import { startCluster, type PgCluster } from '../helpers/postgres.ts';
+import { startCluster, withClient, type PgCluster } from '../helpers/postgres.ts';
 
 /**
  * The search's trigram indexes (prisma/postgresql/migrations/…_triggers_and_search): Prisma cannot describe a
@@ -28,16 +27,6 @@ afterAll(() => {
   cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Tables, columns, indexes and foreign keys of a PostgreSQL database, in a form two databases can be compared by. */
 async function shape(url: string) {

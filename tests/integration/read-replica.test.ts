@@ -1,13 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSql, type Sql } from '../../src/plugins/sql.ts';
 import { reportReads } from '../../src/plugins/report-reads.ts';
 import { hashPassword } from '../../src/lib/password.ts';
 import { createTestApp, freshPostgresqlDatabase, type TestApp } from '../helpers/app.ts';
 import { loginAs } from '../helpers/client.ts';
-import { startCluster, type PgCluster } from '../helpers/postgres.ts';
+import { startCluster, withClient, type PgCluster } from '../helpers/postgres.ts';
 import { startStandby } from '../helpers/postgres-standby.ts';
 import { makeWorld, PASSWORD, type World } from '../helpers/world.ts';
 import { makeIssue } from './issues-fixtures.ts';
@@ -27,15 +27,7 @@ let world: World;
 const apps: TestApp[] = [];
 const silent = { warn() {}, info() {} } as never;
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: cluster.url('postgres') });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => withClient(cluster.url('postgres'), work);
 
 const databaseOf = (url: string) => new URL(url).pathname.slice(1);
 
@@ -138,9 +130,11 @@ describe('a replica that lags (a frozen copy)', () => {
     expect(await dashboardValid(t)).toBe('5');
     expect(t.app.reports.status()).toMatchObject({ source: 'primary', reason: 'unreachable' });
     // and the export too: the next check finds it gone and sends reads to the primary
-    const fresh = reportReads(t.app.sql, openSql(copyUrl, undefined, { size: 1, connectTimeoutMs: 2000 }).sql, 30, silent);
+    const gone = openSql(copyUrl, undefined, { size: 1, connectTimeoutMs: 2000 });
+    const fresh = reportReads(t.app.sql, gone.sql, 30, silent);
     expect(await fresh.pick()).toBe(t.app.sql);
     expect(fresh.status().reason).toBe('unreachable');
+    await gone.close();
   });
 });
 
@@ -157,7 +151,6 @@ describe('a hot standby (pg_basebackup -R)', () => {
     standbyUrl = standby.url(databaseOf(primaryUrl));
     t = await createTestApp({ databaseFile: primaryUrl, readDatabaseUrl: standbyUrl });
     apps.push(t);
-    for (const url of [primaryUrl, standbyUrl]) closers.push(openSql(url, undefined, { size: 1 }).close);
     const primary = openSql(primaryUrl, undefined, { size: 2 });
     const replica = openSql(standbyUrl, undefined, { size: 2 });
     closers.push(primary.close, replica.close);
@@ -170,15 +163,9 @@ describe('a hot standby (pg_basebackup -R)', () => {
     standby?.stop();
   });
 
-  const standbyIssues = async () => {
-    const client = new pg.Client({ connectionString: standbyUrl });
-    await client.connect();
-    try {
-      return Number((await client.query('SELECT count(*) AS n FROM "Issue"')).rows[0].n);
-    } finally {
-      await client.end();
-    }
-  };
+  const standbyIssues = () =>
+    withClient(standbyUrl, async (client) => Number((await client.query('SELECT count(*) AS n FROM "Issue"')).rows[0].n));
+  const onStandby = (statement: string) => withClient(standby.url('postgres'), (client) => client.query(statement));
   const until = async (condition: () => Promise<boolean>) => {
     for (let i = 0; i < 100 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await condition()).toBe(true);
@@ -193,12 +180,7 @@ describe('a hot standby (pg_basebackup -R)', () => {
   });
 
   it('a standby whose replay stopped is read no longer once past the limit, and again once caught up', async () => {
-    await admin(async () => {
-      const client = new pg.Client({ connectionString: standby.url('postgres') });
-      await client.connect();
-      await client.query('SELECT pg_wal_replay_pause()');
-      await client.end();
-    });
+    await onStandby('SELECT pg_wal_replay_pause()');
     await makeIssue(t.app, world, { title: '副本暂停时写入的诉求' });
     await new Promise((r) => setTimeout(r, 1500));
     const behind = reportReads(primarySql, replicaSql, 1, silent);
@@ -209,10 +191,7 @@ describe('a hot standby (pg_basebackup -R)', () => {
     const tolerant = reportReads(primarySql, replicaSql, 3600, silent);
     expect(await tolerant.pick()).toBe(replicaSql);
 
-    const client = new pg.Client({ connectionString: standby.url('postgres') });
-    await client.connect();
-    await client.query('SELECT pg_wal_replay_resume()');
-    await client.end();
+    await onStandby('SELECT pg_wal_replay_resume()');
     await until(async () => (await reportReads(primarySql, replicaSql, 1, silent).pick()) === replicaSql);
   });
 

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { withClient } from '../../helpers/postgres.ts';
 import { ROOT, freePort } from './processes.ts';
 import type { BallotCount } from './ballots.ts';
 
@@ -106,16 +106,7 @@ export async function ensureCluster(log: (message: string) => void): Promise<Ben
   };
 }
 
-/** Connects, runs `work`, disconnects. */
-export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+export { withClient } from '../../helpers/postgres.ts';
 
 /** The server's version and the settings that decide what a write costs, for the report. */
 export async function describeServer(url: string): Promise<string> {
